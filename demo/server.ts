@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { closeOnSignals, run, type Running } from '../server/src/run.ts';
+
+/**
+ * The demo shop: a merchant page using the elements, and the merchant's own backend, which mints
+ * buyer sessions by calling Linkgate's server-to-server API over HTTP exactly as a real shop would.
+ */
+const BUYERS: Record<string, { email: string; firstName: string; lastName: string; locale: string }> = {
+  'buyer-1001': { email: 'minji.park@example.com', firstName: 'Minji', lastName: 'Park', locale: 'ko' },
+  'buyer-1002': { email: 'alex.chan@example.com', firstName: 'Alex', lastName: 'Chan', locale: 'zh-HK' },
+  'buyer-1003': { email: 'sam.taylor@example.com', firstName: 'Sam', lastName: 'Taylor', locale: 'en' },
+};
+
+const PAGE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  "trusted-types lit-html 'allow-duplicates'",
+].join('; ');
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
+  const bundle = readFileSync(here('../dist/widget/linkgate.js'));
+  const files: Record<string, { type: string; body: Buffer | string }> = {
+    '/': { type: 'text/html; charset=utf-8', body: readFileSync(here('./public/index.html')) },
+    '/demo/shop.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(here('./public/shop.js')) },
+    '/demo/shop.css': { type: 'text/css; charset=utf-8', body: readFileSync(here('./public/shop.css')) },
+    '/demo/linkgate.js': { type: 'text/javascript; charset=utf-8', body: bundle },
+  };
+  for (const [path, file] of Object.entries(files)) {
+    app.get(path, (_req, res) => {
+      res.set({ 'content-type': file.type, 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' });
+      res.send(file.body);
+    });
+  }
+  // The merchant's backend: it knows who is logged in to the shop and asks Linkgate for a session.
+  app.post('/demo/session', express.json({ limit: '1kb' }), async (req, res) => {
+    const buyerId = String((req.body as { buyer?: unknown } | undefined)?.buyer ?? '');
+    const buyer = BUYERS[buyerId];
+    if (!buyer) return void res.status(400).json({ error: 'unknown buyer' });
+    const answer = await fetch(`${running.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${running.config.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ merchantUserId: buyerId, ...buyer }),
+    });
+    const body = (await answer.json()) as { sessionToken?: string; expiresAt?: string };
+    if (!answer.ok || !body.sessionToken) return void res.status(502).json({ error: 'session failed' });
+    res.json({ sessionToken: body.sessionToken, expiresAt: body.expiresAt });
+  });
+  app.get('/demo/buyers', (_req, res) => {
+    res.json(Object.entries(BUYERS).map(([id, b]) => ({ id, name: `${b.firstName} ${b.lastName}`, locale: b.locale })));
+  });
+}
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+try {
+  const running = await run({ env: process.env, sandboxDefault: true, extend: demoRoutes, print });
+  print(`Linkgate demo shop: ${running.url}/`);
+  print(`Sandboxes: ${running.sandboxUrl ?? 'off'}`);
+  closeOnSignals(running, print);
+} catch (error) {
+  process.stderr.write(`linkgate demo: ${error instanceof Error ? error.message : 'start failed'}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,134 @@
+import express, { Router, type Express } from 'express';
+import type { KeyObject } from 'node:crypto';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config/config.ts';
+import { DataKeyring } from './crypto/sealed.ts';
+import { runCryptoSelfTests } from './crypto/self-test.ts';
+import { accessLog, errorHandler, requestId } from './http/middleware.ts';
+import { RateLimiter } from './http/rate-limit.ts';
+import { buildRoutes } from './http/routes.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { Metrics } from './metrics.ts';
+import { ProviderRegistry } from './providers/registry.ts';
+import { Sessions } from './sessions/sessions.ts';
+import { SsoLaunches } from './sso/launch.ts';
+import { openStore } from './store/open.ts';
+import type { Store } from './store/store.ts';
+import { Transport, type FetchLike } from './transport/transport.ts';
+
+export interface LinkgateDeps {
+  clock?: Clock;
+  fetch?: FetchLike;
+  logger?: Logger;
+  /** An already opened store; otherwise one is opened from `config.databaseUrl`. */
+  store?: Store;
+  /** Backoff base of provider retries; tests shorten it. */
+  backoffBaseMs?: number;
+  breaker?: { threshold: number; cooldownMs: number };
+}
+
+export interface Linkgate extends Router {
+  /** Resolves once the store is migrated and the crypto self-tests passed; rejects otherwise. */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Secrets the log must never carry, whatever field they end up in. */
+function configuredSecrets(config: Config): string[] {
+  return [config.apiKey, ...config.dataKeys.map((k) => k.key.toString('base64'))];
+}
+
+function privateKeys(config: Config): Map<string, KeyObject> {
+  const keys = new Map<string, KeyObject>();
+  if (config.providers.igv) keys.set('igv', config.providers.igv.privateKey);
+  return keys;
+}
+
+/**
+ * The BFF as an Express router a merchant can mount anywhere. Nothing here listens, reads the
+ * environment or holds globals: clock, fetch, store and logger come in as arguments.
+ */
+export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgate {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: configuredSecrets(config) });
+  const metrics = new Metrics();
+  const keyring = new DataKeyring(config.dataKeys);
+  const allowedHosts = new Set<string>();
+  const transport = new Transport({
+    fetch: deps.fetch ?? ((input, init) => fetch(input, init)),
+    clock,
+    logger,
+    metrics,
+    allowedHosts,
+    deadlineMs: config.deadlineMs,
+    maxRetries: 2,
+    backoffBaseMs: deps.backoffBaseMs ?? 200,
+    breaker: deps.breaker ?? { threshold: 5, cooldownMs: 30_000 },
+  });
+  const registry = new ProviderRegistry(config.providers, { transport, clock });
+  for (const host of registry.hosts()) allowedHosts.add(host);
+
+  let store: Store | undefined = deps.store;
+  let selfTestsPassed = false;
+  const ready = (async () => {
+    store ??= await openStore(config.databaseUrl);
+    await store.migrate();
+    await runCryptoSelfTests(privateKeys(config), keyring);
+    selfTestsPassed = true;
+  })();
+  // Callers await `ready`; this keeps an early failure from also surfacing as an unhandled rejection.
+  ready.catch(() => undefined);
+
+  const lazyStore = new Proxy({} as Store, {
+    get: (_target, property) => {
+      if (!store) throw new Error('store is not open yet');
+      const value = store[property as keyof Store];
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(store) : value;
+    },
+  });
+  const sessions = new Sessions(lazyStore, keyring, clock);
+  const sso = new SsoLaunches({ registry, sessions, store: lazyStore, keyring, clock });
+  const launchLimiter = config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute, clock) : undefined;
+
+  const router = Router() as Linkgate;
+  router.use(requestId, accessLog(logger, metrics));
+  router.use(async (_req, _res, next) => {
+    await ready;
+    next();
+  });
+  router.use(
+    buildRoutes({
+      apiKey: config.apiKey,
+      allowedOrigins: config.allowedOrigins,
+      sessions,
+      sso,
+      metrics,
+      launchLimiter,
+      readiness: async () => {
+        if (!selfTestsPassed || !store) return false;
+        return store.ping().then(
+          () => true,
+          () => false,
+        );
+      },
+    }),
+  );
+  router.use(errorHandler(logger));
+  router.ready = ready;
+  router.close = async () => {
+    await ready.catch(() => undefined);
+    if (store && !deps.store) await store.close();
+  };
+  return router;
+}
+
+/** A standalone app around the router: what `npm run server` listens with, and what tests run. */
+export function createApp(config: Config, deps: LinkgateDeps = {}): { app: Express; linkgate: Linkgate } {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('etag', false);
+  const linkgate = createLinkgate(config, deps);
+  app.use(linkgate);
+  return { app, linkgate };
+}

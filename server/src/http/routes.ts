@@ -1,0 +1,72 @@
+import { Router, type RequestHandler } from 'express';
+import type { Metrics } from '../metrics.ts';
+import type { Sessions } from '../sessions/sessions.ts';
+import type { SsoLaunches } from '../sso/launch.ts';
+import type { SessionRow } from '../store/store.ts';
+import { apiKeyAuth, bearerToken, browserCors, jsonBody, route } from './middleware.ts';
+import { limitPerIp, limitPerSession, type RateLimiter } from './rate-limit.ts';
+import { parseBody, sessionBody, ssoBody } from './validation.ts';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    session?: SessionRow;
+  }
+}
+
+export interface RouteDeps {
+  apiKey: string;
+  allowedOrigins: readonly string[];
+  sessions: Sessions;
+  sso: SsoLaunches;
+  metrics: Metrics;
+  launchLimiter: RateLimiter | undefined;
+  readiness: () => Promise<boolean>;
+}
+
+/** Routes are thin: parse, call a use case, answer. */
+export function buildRoutes(deps: RouteDeps): Router {
+  const router = Router();
+  const cors = browserCors(deps.allowedOrigins);
+  const merchant = apiKeyAuth(deps.apiKey);
+  const session: RequestHandler = async (req, res, next) => {
+    res.locals.session = await deps.sessions.authenticate(bearerToken(req));
+    next();
+  };
+
+  router.get('/healthz', route('healthz'), (_req, res) => void res.json({ status: 'ok' }));
+  router.get('/readyz', route('readyz'), async (_req, res) => {
+    const ready = await deps.readiness();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+  });
+  router.get('/metrics', route('metrics'), (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(deps.metrics.render());
+  });
+
+  router.post('/v1/sessions', route('sessions.create'), merchant, jsonBody, async (req, res) => {
+    const input = parseBody(sessionBody, req.body);
+    res.status(201).json(await deps.sessions.create(input));
+  });
+  router.delete('/v1/users/:merchantUserId/sessions', route('sessions.revoke'), merchant, async (req, res) => {
+    const revoked = await deps.sessions.revokeAll(String(req.params['merchantUserId']));
+    res.json({ revoked });
+  });
+
+  router.options('/v1/sso/:provider', route('sso.preflight'), cors);
+  router.post(
+    '/v1/sso/:provider',
+    route('sso.launch'),
+    cors,
+    limitPerIp(deps.launchLimiter),
+    jsonBody,
+    session,
+    limitPerSession(deps.launchLimiter),
+    async (req, res) => {
+      const { path } = parseBody(ssoBody, req.body);
+      const redirectUrl = await deps.sso.launch(String(req.params['provider']), res.locals.session!, path, {
+        requestId: req.requestId,
+      });
+      res.json({ redirectUrl });
+    },
+  );
+  return router;
+}

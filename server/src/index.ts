@@ -1,0 +1,10 @@
+export { createApp, createLinkgate, type Linkgate, type LinkgateDeps } from './app.ts';
+export { readConfig, type Config } from './config/config.ts';
+export { ConfigError } from './config/env.ts';
+export { LinkgateError, type ErrorCode } from './errors.ts';
+export { SqliteStore } from './store/sqlite.ts';
+export { PostgresStore } from './store/postgres.ts';
+export type { Store } from './store/store.ts';
+export { IgvSandbox } from './sandbox/igv/sandbox.ts';
+export { sandboxRouter } from './sandbox/http.ts';
+export { completeForSandbox, sandboxApp } from './sandbox/setup.ts';

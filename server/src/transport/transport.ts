@@ -1,0 +1,191 @@
+import { randomInt } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import { LinkgateError } from '../errors.ts';
+import { describeError, type Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
+import { CircuitBreaker, type BreakerOptions } from './breaker.ts';
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface OutboundRequest {
+  method: 'GET' | 'POST' | 'DELETE';
+  url: string;
+  headers: Record<string, string>;
+  body?: Uint8Array | string;
+}
+
+export interface InboundResponse {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+/** What an adapter makes of one answer: use it, retry (only where the provider says it is safe), or stop. */
+export type Verdict<T> =
+  | { kind: 'done'; value: T }
+  | { kind: 'retry'; error: LinkgateError }
+  | { kind: 'fail'; error: LinkgateError };
+
+/** A provider call as an adapter describes it; the transport owns sockets, time and retries. */
+export interface ProviderCall<T> {
+  provider: string;
+  operation: string;
+  /** Builds one attempt. Called afresh per attempt, so nonces, timestamps and signatures are new. */
+  build(attempt: number): Promise<OutboundRequest>;
+  interpret(response: InboundResponse): Promise<Verdict<T>> | Verdict<T>;
+  /** Retry after a timeout or reset too; only for calls the provider documents as idempotent. */
+  idempotent?: boolean;
+}
+
+export interface TransportOptions {
+  fetch: FetchLike;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** Hosts (host:port) the server may call; anything else is refused before a socket opens. */
+  allowedHosts: ReadonlySet<string>;
+  deadlineMs: number;
+  maxRetries: number;
+  backoffBaseMs: number;
+  breaker: BreakerOptions;
+  maxResponseBytes?: number;
+}
+
+export interface CallContext {
+  requestId: string;
+  /** Aborts the call when the client went away or the server is shutting down. */
+  signal?: AbortSignal;
+}
+
+const DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
+
+/**
+ * The one outbound pipeline: host allowlist, a deadline over the whole call (all attempts
+ * included), no redirects, retries only on an adapter's "retry" verdict (or a transport failure
+ * of an idempotent call) with full-jitter backoff, and a circuit breaker per provider.
+ */
+export class Transport {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+
+  constructor(private readonly options: TransportOptions) {
+    options.metrics.gauge('linkgate_provider_breaker_open', 'Whether a provider circuit breaker is open.', () =>
+      [...this.breakers].map(([provider, b]) => [{ provider }, b.status === 'open' ? 1 : 0]),
+    );
+  }
+
+  breakerFor(provider: string): CircuitBreaker {
+    let breaker = this.breakers.get(provider);
+    if (!breaker) {
+      breaker = new CircuitBreaker(this.options.clock, this.options.breaker);
+      this.breakers.set(provider, breaker);
+    }
+    return breaker;
+  }
+
+  async send<T>(call: ProviderCall<T>, context: CallContext): Promise<T> {
+    const breaker = this.breakerFor(call.provider);
+    if (!breaker.tryAcquire()) {
+      this.count(call, 'breaker_open');
+      throw new LinkgateError('PROVIDER_UNAVAILABLE', undefined, { cause: new Error('circuit breaker open') });
+    }
+    const deadline = AbortSignal.timeout(this.options.deadlineMs);
+    const signal = context.signal ? AbortSignal.any([deadline, context.signal]) : deadline;
+    const started = performance.now();
+    let attempt = 0;
+    try {
+      for (;;) {
+        const verdict = await this.attempt(call, attempt, signal, context.requestId);
+        if (verdict.kind === 'done') {
+          breaker.recordSuccess();
+          this.count(call, 'ok');
+          return verdict.value;
+        }
+        if (verdict.kind === 'fail') {
+          // The provider answered and refused: it is up, so the breaker does not count this.
+          breaker.recordSuccess();
+          this.count(call, 'rejected');
+          throw verdict.error;
+        }
+        if (attempt >= this.options.maxRetries) {
+          breaker.recordFailure();
+          this.count(call, 'exhausted');
+          throw verdict.error.code === 'PROVIDER_UNAVAILABLE'
+            ? verdict.error
+            : new LinkgateError('PROVIDER_UNAVAILABLE', undefined, { cause: verdict.error });
+        }
+        attempt += 1;
+        // Full jitter: a random wait up to base·2^attempt spreads retries from many requests.
+        await this.options.clock.sleep(randomInt(0, this.options.backoffBaseMs * 2 ** attempt + 1), signal);
+      }
+    } catch (error) {
+      if (error instanceof LinkgateError) throw error;
+      breaker.recordFailure();
+      const timedOut = deadline.aborted;
+      this.count(call, timedOut ? 'timeout' : 'transport_error');
+      this.options.logger.warn(
+        { requestId: context.requestId, provider: call.provider, operation: call.operation, err: describeError(error) },
+        timedOut ? 'provider call passed its deadline' : 'provider call failed',
+      );
+      throw new LinkgateError('PROVIDER_UNAVAILABLE', undefined, { cause: error });
+    } finally {
+      this.options.metrics.providerDuration.observe(
+        { provider: call.provider, operation: call.operation },
+        (performance.now() - started) / 1000,
+      );
+    }
+  }
+
+  private async attempt<T>(
+    call: ProviderCall<T>,
+    attempt: number,
+    signal: AbortSignal,
+    requestId: string,
+  ): Promise<Verdict<T>> {
+    const request = await call.build(attempt);
+    const url = new URL(request.url);
+    if (!this.options.allowedHosts.has(url.host)) {
+      throw new LinkgateError('INTERNAL', undefined, { cause: new Error(`host ${url.host} is not a configured provider`) });
+    }
+    let response: Response;
+    try {
+      response = await this.options.fetch(request.url, {
+        method: request.method,
+        headers: { ...request.headers, 'x-request-id': requestId },
+        ...(request.body === undefined ? {} : { body: request.body as BodyInit }),
+        redirect: 'manual',
+        signal,
+      });
+    } catch (error) {
+      if (call.idempotent && !signal.aborted) return { kind: 'retry', error: unavailable(error) };
+      throw error;
+    }
+    const body = await readLimited(response, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
+    if (response.status >= 300 && response.status < 400) {
+      return { kind: 'fail', error: unavailable(new Error(`provider answered a redirect (${response.status})`)) };
+    }
+    return call.interpret({ status: response.status, headers: response.headers, body });
+  }
+
+  private count(call: ProviderCall<unknown>, outcome: string): void {
+    this.options.metrics.providerCalls.inc({ provider: call.provider, operation: call.operation, outcome });
+  }
+}
+
+function unavailable(cause: unknown): LinkgateError {
+  return new LinkgateError('PROVIDER_UNAVAILABLE', undefined, { cause });
+}
+
+async function readLimited(response: Response, limit: number): Promise<Buffer> {
+  if (!response.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > limit) {
+      await response.body.cancel().catch(() => undefined);
+      throw new Error('provider answer is larger than allowed');
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}

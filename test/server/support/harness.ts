@@ -1,0 +1,137 @@
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setupServer, type SetupServer } from 'msw/node';
+import { createApp, type Linkgate, type LinkgateDeps } from '../../../server/src/app.ts';
+import type { Config } from '../../../server/src/config/config.ts';
+import { sandboxMswHandlers } from '../../../server/src/sandbox/msw.ts';
+import { IgvSandbox } from '../../../server/src/sandbox/igv/sandbox.ts';
+import { generateMerchantKeys } from '../../../server/src/sandbox/setup.ts';
+import { SqliteStore } from '../../../server/src/store/sqlite.ts';
+import { FakeClock } from './clock.ts';
+import { collectingLogger } from './logs.ts';
+
+export const IGV_BASE = 'https://igv-api.sandbox.test';
+export const IGV_PAGES = 'https://www.igv.sandbox.test';
+export const SHOP_ORIGIN = 'https://shop.example';
+export const MERCHANT_ID = 'M-TEST';
+
+// One key pair for the whole test process: generating RSA keys is slow, and none is committed.
+let merchantKeys: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
+export function testMerchantKeys() {
+  merchantKeys ??= generateMerchantKeys();
+  return merchantKeys;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0,
+    publicUrl: 'https://bff.example',
+    apiKey: `lgk_test_${randomBytes(16).toString('hex')}`,
+    allowedOrigins: [SHOP_ORIGIN],
+    databaseUrl: 'file::memory:',
+    dataKeys: [{ version: 'v1', key: randomBytes(32) }],
+    rateLimitPerMinute: 0,
+    sandbox: false,
+    deadlineMs: 2_000,
+    trustProxy: false,
+    logLevel: 'debug',
+    providers: {
+      igv: { baseUrl: IGV_BASE, merchantId: MERCHANT_ID, privateKey: testMerchantKeys().privateKey, pageOrigin: IGV_PAGES },
+    },
+    ...overrides,
+  };
+}
+
+export interface Harness {
+  url: string;
+  config: Config;
+  clock: FakeClock;
+  igv: IgvSandbox;
+  msw: SetupServer;
+  store: SqliteStore;
+  logs: ReturnType<typeof collectingLogger>;
+  linkgate: Linkgate;
+  /** Upstream requests msw saw, by URL. */
+  upstream: string[];
+  close(): Promise<void>;
+  /** A session for a buyer through the merchant API. */
+  session(body?: Record<string, unknown>): Promise<string>;
+  /** A browser call: the shop's origin, the session bearer, JSON. */
+  browser(path: string, init: { token?: string; body?: unknown; origin?: string; headers?: Record<string, string> }): Promise<Response>;
+  merchant(path: string, init?: { method?: string; body?: unknown; key?: string }): Promise<Response>;
+}
+
+export const BUYER = { merchantUserId: 'buyer-1', email: 'buyer.one@example.com', firstName: 'Bo', lastName: 'One' };
+
+/** The BFF for real on a loopback port, with the iGV sandbox behind msw and a fake clock. */
+export async function startHarness(
+  options: { config?: Partial<Config>; deps?: Partial<LinkgateDeps>; store?: SqliteStore } = {},
+): Promise<Harness> {
+  const clock = new FakeClock();
+  const config = testConfig(options.config);
+  const igv = new IgvSandbox({ clock, merchants: new Map([[MERCHANT_ID, createPublicKey(testMerchantKeys().privateKey)]]) });
+  const upstream: string[] = [];
+  const msw = setupServer(
+    ...sandboxMswHandlers(IGV_BASE, igv.handleApi),
+    ...sandboxMswHandlers(IGV_PAGES, igv.handlePage),
+  );
+  msw.events.on('request:start', ({ request }) => {
+    if (!new URL(request.url).hostname.startsWith('127.')) upstream.push(request.url);
+  });
+  msw.listen({ onUnhandledRequest: 'bypass' });
+  const logs = collectingLogger([config.apiKey]);
+  const store = options.store ?? new SqliteStore(':memory:');
+  const { app, linkgate } = createApp(config, {
+    clock,
+    logger: logs.logger,
+    store,
+    backoffBaseMs: 50,
+    ...options.deps,
+  });
+  await linkgate.ready;
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const merchant: Harness['merchant'] = (path, init = {}) =>
+    fetch(url + path, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { authorization: `Bearer ${init.key ?? config.apiKey}`, 'content-type': 'application/json' },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+  return {
+    url,
+    config,
+    clock,
+    igv,
+    msw,
+    store,
+    logs,
+    linkgate,
+    upstream,
+    merchant,
+    async session(body = BUYER) {
+      const answer = await merchant('/v1/sessions', { body });
+      if (answer.status !== 201) throw new Error(`session failed: ${answer.status} ${await answer.text()}`);
+      return ((await answer.json()) as { sessionToken: string }).sessionToken;
+    },
+    browser(path, init) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', origin: init.origin ?? SHOP_ORIGIN };
+      if (init.token) headers['authorization'] = `Bearer ${init.token}`;
+      return fetch(url + path, {
+        method: 'POST',
+        headers: { ...headers, ...init.headers },
+        body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body ?? {}),
+      });
+    },
+    async close() {
+      msw.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await linkgate.close();
+      await store.close();
+    },
+  };
+}
