@@ -73,7 +73,10 @@ export class EnvReader {
       }
     }
     if (value === undefined) return undefined;
-    const stray = options.multiline ? value !== value.trim() || /[ \t]\r?$/m.test(value) : /\s/.test(value);
+    // A PEM block may end with its newline; spaces, tabs, or leading and extra trailing blank
+    // space are what a bad paste leaves, and they are refused.
+    const body = options.multiline ? value.replace(/\r?\n$/, '') : value;
+    const stray = options.multiline ? body !== body.trim() || /[ \t]\r?$/m.test(body) : /\s/.test(body);
     if (stray) throw new ConfigError(variable, 'contains stray whitespace');
     return value;
   }

@@ -111,6 +111,7 @@ function g(x: number): number {
 // --- Key schedule ---------------------------------------------------------------------------
 
 // KC_i = KC_0 <<< i, where KC_0 is the golden-ratio constant; computing them avoids a table typo.
+// (For i = 0, `>>> 32` is `>>> 0` in JavaScript, and the OR still yields KC_0.)
 const KC = Int32Array.from({ length: 16 }, (_, i) => (0x9e3779b9 << i) | (0x9e3779b9 >>> (32 - i)));
 
 /** 16 round-key pairs in encryption order; decryption walks them backwards. */
@@ -224,9 +225,9 @@ function words(bytes: Uint8Array | undefined): [number, number, number, number] 
 }
 
 /**
- * ECB or CBC over whole blocks; `source` and `target` may be the same buffer. The chain words
- * hold the previous ciphertext block (first the IV) and stay zero in ECB, where XOR is a no-op.
- * Encryption may work in place (`target` = `source`); decryption may not.
+ * ECB or CBC over whole blocks, then wipes the round keys. The chain words hold the previous
+ * ciphertext block (first the IV) and stay zero in ECB, where XOR is a no-op. Encryption may work
+ * in place (`target` = `source`); decryption may not, as it re-reads the ciphertext to chain.
  */
 function runMode(
   roundKeys: Int32Array,
@@ -308,13 +309,13 @@ const RFC4269_VECTORS = [
 
 /** Run at server start: a wrong table or schedule must stop the server, not corrupt payments. */
 export function seedSelfTest(): void {
+  const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').toUpperCase();
   RFC4269_VECTORS.forEach((vector, index) => {
-    const [key, plaintext, ciphertext] = vector.split(' ').map((hex) => Buffer.from(hex, 'hex'));
-    const cipher = createSeed(key!);
-    if (
-      !ciphertext!.equals(cipher.encryptBlock(plaintext!)) ||
-      !plaintext!.equals(cipher.decryptBlock(ciphertext!))
-    ) {
+    const [key = '', plaintext = '', ciphertext = ''] = vector.split(' ');
+    const cipher = createSeed(Buffer.from(key, 'hex'));
+    const encrypted = hex(cipher.encryptBlock(Buffer.from(plaintext, 'hex')));
+    const decrypted = hex(cipher.decryptBlock(Buffer.from(ciphertext, 'hex')));
+    if (encrypted !== ciphertext || decrypted !== plaintext) {
       throw new SeedError(`self-test failed on RFC 4269 vector ${index + 1}`);
     }
   });
