@@ -38,7 +38,11 @@ function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
   };
   for (const [path, file] of Object.entries(files)) {
     app.get(path, (_req, res) => {
-      res.set({ 'content-type': file.type, 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' });
+      res.set({
+        'content-type': file.type,
+        'content-security-policy': PAGE_CSP,
+        'cache-control': 'no-store',
+      });
       res.send(file.body);
     });
   }
@@ -56,8 +60,15 @@ function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
     if (!answer.ok || !body.sessionToken) return void res.status(502).json({ error: 'session failed' });
     res.json({ sessionToken: body.sessionToken, expiresAt: body.expiresAt });
   });
+  app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.get('/demo/buyers', (_req, res) => {
-    res.json(Object.entries(BUYERS).map(([id, b]) => ({ id, name: `${b.firstName} ${b.lastName}`, locale: b.locale })));
+    res.json(
+      Object.entries(BUYERS).map(([id, b]) => ({
+        id,
+        name: `${b.firstName} ${b.lastName}`,
+        locale: b.locale,
+      })),
+    );
   });
 }
 

@@ -2,7 +2,8 @@
 // the elements. Everything is built with DOM methods (the page runs under Trusted Types).
 const select = document.getElementById('buyer');
 const log = document.getElementById('log');
-const elements = () => document.querySelectorAll('linkgate-sso-link, linkgate-connect-wallet, linkgate-codegrant-signup');
+const elements = () =>
+  document.querySelectorAll('linkgate-sso-link, linkgate-connect-wallet, linkgate-codegrant-signup');
 
 async function sessionFor(buyer) {
   const answer = await fetch('/demo/session', {
@@ -30,7 +31,15 @@ function record(event) {
   log.prepend(item);
 }
 
-for (const type of ['linkgate-ready', 'linkgate-start', 'linkgate-pending', 'linkgate-linked', 'linkgate-cancelled', 'linkgate-redirect', 'linkgate-error']) {
+for (const type of [
+  'linkgate-ready',
+  'linkgate-start',
+  'linkgate-pending',
+  'linkgate-linked',
+  'linkgate-cancelled',
+  'linkgate-redirect',
+  'linkgate-error',
+]) {
   document.addEventListener(type, record);
 }
 

@@ -88,7 +88,8 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   });
   const sessions = new Sessions(lazyStore, keyring, clock);
   const sso = new SsoLaunches({ registry, sessions, store: lazyStore, keyring, clock });
-  const launchLimiter = config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute, clock) : undefined;
+  const launchLimiter =
+    config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute, clock) : undefined;
 
   const router = Router() as Linkgate;
   router.use(requestId, accessLog(logger, metrics));

@@ -5,7 +5,9 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 
 try {
   const running = await run({ env: process.env, sandboxDefault: false, print });
-  print(`Linkgate listening on ${running.url}${running.sandboxUrl ? ` (sandboxes on ${running.sandboxUrl})` : ''}`);
+  print(
+    `Linkgate listening on ${running.url}${running.sandboxUrl ? ` (sandboxes on ${running.sandboxUrl})` : ''}`,
+  );
   closeOnSignals(running, print);
 } catch (error) {
   // One clear line; config and key errors name the variable and never its value.

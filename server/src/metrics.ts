@@ -50,7 +50,9 @@ class Histogram {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
     for (const [k, s] of this.series) {
       const sep = k ? ',' : '';
-      BUCKETS.forEach((bound, i) => lines.push(`${this.name}_bucket{${k}${sep}le="${bound}"} ${s.counts[i]}`));
+      BUCKETS.forEach((bound, i) =>
+        lines.push(`${this.name}_bucket{${k}${sep}le="${bound}"} ${s.counts[i]}`),
+      );
       lines.push(`${this.name}_bucket{${k}${sep}le="+Inf"} ${s.count}`);
       lines.push(`${this.name}_sum${k ? `{${k}}` : ''} ${s.sum}`);
       lines.push(`${this.name}_count${k ? `{${k}}` : ''} ${s.count}`);
@@ -62,16 +64,24 @@ class Histogram {
 export class Metrics {
   readonly httpRequests = new Counter('linkgate_http_requests_total', 'HTTP requests by route and status.');
   readonly httpDuration = new Histogram('linkgate_http_request_duration_seconds', 'HTTP request duration.');
-  readonly providerCalls = new Counter('linkgate_provider_calls_total', 'Outbound provider calls by outcome.');
-  readonly providerDuration = new Histogram('linkgate_provider_call_duration_seconds', 'Provider call duration.');
+  readonly providerCalls = new Counter(
+    'linkgate_provider_calls_total',
+    'Outbound provider calls by outcome.',
+  );
+  readonly providerDuration = new Histogram(
+    'linkgate_provider_call_duration_seconds',
+    'Provider call duration.',
+  );
   private readonly gauges = new Map<string, () => string>();
 
   /** A gauge read at scrape time, e.g. a breaker's state. */
   gauge(name: string, help: string, read: () => Array<[Labels, number]>): void {
     this.gauges.set(name, () =>
-      [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, ...read().map(([l, v]) => `${name}{${key(l)}} ${v}`)].join(
-        '\n',
-      ),
+      [
+        `# HELP ${name} ${help}`,
+        `# TYPE ${name} gauge`,
+        ...read().map(([l, v]) => `${name}{${key(l)}} ${v}`),
+      ].join('\n'),
     );
   }
 

@@ -56,7 +56,8 @@ export async function run(options: RunOptions): Promise<Running> {
     config = completed.config;
     sandboxes = completed.sandboxes;
     sandboxServer.on('request', sandboxApp(sandboxes));
-    if (completed.generatedApiKey) print(`Sandbox API key (for your backend's Authorization header): ${completed.generatedApiKey}`);
+    if (completed.generatedApiKey)
+      print(`Sandbox API key (for your backend's Authorization header): ${completed.generatedApiKey}`);
   } else {
     config = base as Config;
   }

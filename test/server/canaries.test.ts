@@ -53,12 +53,18 @@ describe('canaries never reach logs or answers (SECURITY 20, 30)', () => {
     // A provider that echoes the buyer's data and our key material back in its error text.
     h.msw.use(
       http.post(`${IGV_BASE}/*`, () =>
-        HttpResponse.json({ code: '10002', msg: `bad body ${CANARY.email} ${CANARY.phone} ${CANARY.ci}`, data: null }),
+        HttpResponse.json({
+          code: '10002',
+          msg: `bad body ${CANARY.email} ${CANARY.phone} ${CANARY.ci}`,
+          data: null,
+        }),
       ),
     );
     await launch();
     // A validation failure that quotes the values back is refused without them.
-    answers.push(await (await h.merchant('/v1/sessions', { body: { ...CANARY, merchantUserId: 'x y' } })).text());
+    answers.push(
+      await (await h.merchant('/v1/sessions', { body: { ...CANARY, merchantUserId: 'x y' } })).text(),
+    );
 
     const logText = h.logs.text();
     expect(h.logs.lines.length).toBeGreaterThan(5);

@@ -71,42 +71,64 @@ describe('configuration from the environment', () => {
   it('reads a key from a _FILE, with one trailing newline allowed', () => {
     const path = join(dir, 'key.pem');
     writeFileSync(path, pkcs8);
-    const config = readConfig(env({ LINKGATE_IGV_PRIVATE_KEY: undefined, LINKGATE_IGV_PRIVATE_KEY_FILE: path }));
+    const config = readConfig(
+      env({ LINKGATE_IGV_PRIVATE_KEY: undefined, LINKGATE_IGV_PRIVATE_KEY_FILE: path }),
+    );
     expect(config.providers.igv?.privateKey.type).toBe('private');
   });
 
   it('reads a PKCS#12 file with its passphrase', () => {
     const path = p12('s3cret-pass');
     const config = readConfig(
-      env({ LINKGATE_IGV_PRIVATE_KEY: undefined, LINKGATE_IGV_PRIVATE_KEY_FILE: path, LINKGATE_IGV_PRIVATE_KEY_PASSPHRASE: 's3cret-pass' }),
+      env({
+        LINKGATE_IGV_PRIVATE_KEY: undefined,
+        LINKGATE_IGV_PRIVATE_KEY_FILE: path,
+        LINKGATE_IGV_PRIVATE_KEY_PASSPHRASE: 's3cret-pass',
+      }),
     );
     expect(config.providers.igv?.privateKey.asymmetricKeyType).toBe('rsa');
   });
 
   it('refuses a PKCS#12 file with a wrong or missing passphrase', () => {
     const path = p12('s3cret-pass');
-    expect(failure(env({ LINKGATE_IGV_PRIVATE_KEY: undefined, LINKGATE_IGV_PRIVATE_KEY_FILE: path }))).toMatch(
-      /^LINKGATE_IGV_PRIVATE_KEY_FILE: PKCS#12/,
-    );
+    expect(
+      failure(env({ LINKGATE_IGV_PRIVATE_KEY: undefined, LINKGATE_IGV_PRIVATE_KEY_FILE: path })),
+    ).toMatch(/^LINKGATE_IGV_PRIVATE_KEY_FILE: PKCS#12/);
   });
 
   it('stops with one line naming the variable when a key is missing, encrypted, not RSA or too short (SECURITY 21)', () => {
     expect(failure(env({ LINKGATE_IGV_PRIVATE_KEY: undefined }))).toBe(
       'LINKGATE_IGV_PRIVATE_KEY: is required when LINKGATE_IGV_BASE_URL is set',
     );
-    const encrypted = privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }).toString();
-    expect(failure(env({ LINKGATE_IGV_PRIVATE_KEY: encrypted }))).toMatch(/^LINKGATE_IGV_PRIVATE_KEY: is encrypted/);
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    expect(failure(env({ LINKGATE_IGV_PRIVATE_KEY: ec }))).toBe('LINKGATE_IGV_PRIVATE_KEY: must be an RSA key, got ec');
-    const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const encrypted = privateKey
+      .export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' })
+      .toString();
+    expect(failure(env({ LINKGATE_IGV_PRIVATE_KEY: encrypted }))).toMatch(
+      /^LINKGATE_IGV_PRIVATE_KEY: is encrypted/,
+    );
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
+    expect(failure(env({ LINKGATE_IGV_PRIVATE_KEY: ec }))).toBe(
+      'LINKGATE_IGV_PRIVATE_KEY: must be an RSA key, got ec',
+    );
+    const short = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     expect(failure(env({ LINKGATE_IGV_PRIVATE_KEY: short }))).toMatch(/1024 bits; at least 2048/);
     expect(failure(env({ LINKGATE_IGV_PRIVATE_KEY: 'not a key at all' }))).toMatch(/neither PEM nor base64/);
   });
 
   it('refuses secrets with stray whitespace (SECURITY 19)', () => {
-    expect(failure(env({ LINKGATE_API_KEY: `${apiKey} ` }))).toBe('LINKGATE_API_KEY: contains stray whitespace');
-    expect(failure(env({ LINKGATE_DATA_KEYS: `${dataKey}\n` }))).toBe('LINKGATE_DATA_KEYS: contains stray whitespace');
-    expect(failure(env({ LINKGATE_IGV_PRIVATE_KEY: ` ${pkcs8}` }))).toBe('LINKGATE_IGV_PRIVATE_KEY: contains stray whitespace');
+    expect(failure(env({ LINKGATE_API_KEY: `${apiKey} ` }))).toBe(
+      'LINKGATE_API_KEY: contains stray whitespace',
+    );
+    expect(failure(env({ LINKGATE_DATA_KEYS: `${dataKey}\n` }))).toBe(
+      'LINKGATE_DATA_KEYS: contains stray whitespace',
+    );
+    expect(failure(env({ LINKGATE_IGV_PRIVATE_KEY: ` ${pkcs8}` }))).toBe(
+      'LINKGATE_IGV_PRIVATE_KEY: contains stray whitespace',
+    );
     expect(failure(env({ LINKGATE_IGV_PRIVATE_KEY: pkcs8.replace('\n', ' \n') }))).toBe(
       'LINKGATE_IGV_PRIVATE_KEY: contains stray whitespace',
     );
@@ -117,7 +139,9 @@ describe('configuration from the environment', () => {
     expect(failure(env({ LINKGATE_DATA_KEYS: undefined }))).toMatch(/^LINKGATE_DATA_KEYS: is required/);
     expect(failure(env({ LINKGATE_ALLOWED_ORIGINS: undefined }))).toMatch(/^LINKGATE_ALLOWED_ORIGINS/);
     expect(failure(env({ LINKGATE_ALLOWED_ORIGINS: 'https://shop.example/path' }))).toMatch(/exact origin/);
-    expect(failure(env({ LINKGATE_DATA_KEYS: `v1:${randomBytes(16).toString('base64')}` }))).toMatch(/32 bytes/);
+    expect(failure(env({ LINKGATE_DATA_KEYS: `v1:${randomBytes(16).toString('base64')}` }))).toMatch(
+      /32 bytes/,
+    );
   });
 
   it('leaves a provider without a base URL disabled', () => {
@@ -127,7 +151,9 @@ describe('configuration from the environment', () => {
 
   it('never turns the sandbox on by default in production', () => {
     expect(readConfig({ ...env(), NODE_ENV: 'production' }, { sandbox: true }).sandbox).toBe(false);
-    expect(readConfig({ ...env(), NODE_ENV: 'production', LINKGATE_SANDBOX: '1' }, { sandbox: true }).sandbox).toBe(true);
+    expect(
+      readConfig({ ...env(), NODE_ENV: 'production', LINKGATE_SANDBOX: '1' }, { sandbox: true }).sandbox,
+    ).toBe(true);
     expect(readConfig(env(), { sandbox: true }).sandbox).toBe(true);
   });
 });

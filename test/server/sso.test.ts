@@ -11,7 +11,11 @@ afterEach(async () => {
 
 async function launch(token: string, path = '/items/2001591587541073922') {
   const answer = await h.browser('/v1/sso/igv', { token, body: { path } });
-  return { status: answer.status, body: (await answer.json()) as Record<string, any>, headers: answer.headers };
+  return {
+    status: answer.status,
+    body: (await answer.json()) as Record<string, any>,
+    headers: answer.headers,
+  };
 }
 
 describe('POST /v1/sso/igv', () => {
@@ -48,7 +52,9 @@ describe('POST /v1/sso/igv', () => {
   it('keeps the merchant query and appends the code to it', async () => {
     const token = await h.session();
     const { body } = await launch(token, '/items/42?ref=shop');
-    expect(body['redirectUrl']).toMatch(/^https:\/\/www\.igv\.sandbox\.test\/items\/42\?ref=shop&authorizationCode=[A-Za-z0-9_-]+$/);
+    expect(body['redirectUrl']).toMatch(
+      /^https:\/\/www\.igv\.sandbox\.test\/items\/42\?ref=shop&authorizationCode=[A-Za-z0-9_-]+$/,
+    );
   });
 
   it.each([

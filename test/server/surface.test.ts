@@ -14,7 +14,12 @@ describe('browser API: origins, credentials and content type (SECURITY 8, 9)', (
   it('refuses an origin outside the list, and makes no upstream call', async () => {
     h = await startHarness();
     const token = await h.session();
-    for (const origin of ['https://evil.example', 'null', 'https://shop.example.evil.example', 'http://shop.example']) {
+    for (const origin of [
+      'https://evil.example',
+      'null',
+      'https://shop.example.evil.example',
+      'http://shop.example',
+    ]) {
       const answer = await h.browser(SSO, { token, body, origin });
       expect(answer.status).toBe(403);
       expect(((await answer.json()) as any).error.code).toBe('FORBIDDEN_ORIGIN');
@@ -47,7 +52,12 @@ describe('browser API: origins, credentials and content type (SECURITY 8, 9)', (
   it('refuses bodies that are not application/json', async () => {
     h = await startHarness();
     const token = await h.session();
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=latin1']) {
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/json; charset=latin1',
+    ]) {
       const answer = await h.browser(SSO, { token, body, headers: { 'content-type': type } });
       expect(answer.status).toBe(400);
       expect(((await answer.json()) as any).error.code).toBe('INVALID_REQUEST');
@@ -60,7 +70,11 @@ describe('browser API: origins, credentials and content type (SECURITY 8, 9)', (
     const preflight = (origin: string) =>
       fetch(h.url + SSO, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
       });
     const good = await preflight(SHOP_ORIGIN);
     expect(good.status).toBe(204);
@@ -168,9 +182,15 @@ describe('sessions (SECURITY 13)', () => {
   it('is bound to one merchant user: each token signs in its own buyer', async () => {
     h = await startHarness();
     const tokenA = await h.session(BUYER);
-    const tokenB = await h.session({ merchantUserId: 'buyer-2', email: 'buyer.two@example.com', firstName: 'Bea' });
+    const tokenB = await h.session({
+      merchantUserId: 'buyer-2',
+      email: 'buyer.two@example.com',
+      firstName: 'Bea',
+    });
     const pageFor = async (token: string) => {
-      const { redirectUrl } = (await (await h.browser(SSO, { token, body })).json()) as { redirectUrl: string };
+      const { redirectUrl } = (await (await h.browser(SSO, { token, body })).json()) as {
+        redirectUrl: string;
+      };
       return (await fetch(redirectUrl)).text();
     };
     expect(await pageFor(tokenA)).toContain('buyer.one@example.com');
@@ -199,7 +219,8 @@ describe('rate limits (SECURITY 15)', () => {
 
   it('limits per session as well as per IP, and not the merchant backend', async () => {
     h = await startHarness({ config: { rateLimitPerMinute: 2 } });
-    for (let i = 0; i < 5; i += 1) expect((await h.merchant('/v1/sessions', { body: BUYER })).status).toBe(201);
+    for (let i = 0; i < 5; i += 1)
+      expect((await h.merchant('/v1/sessions', { body: BUYER })).status).toBe(201);
   });
 });
 
@@ -218,7 +239,10 @@ describe('faults inside a route (SECURITY 29)', () => {
     const answer = await h.browser(SSO, { token, body });
     expect(answer.status).toBe(500);
     const text = await answer.text();
-    expect(JSON.parse(text).error).toMatchObject({ code: 'INTERNAL', message: 'Something went wrong on our side.' });
+    expect(JSON.parse(text).error).toMatchObject({
+      code: 'INTERNAL',
+      message: 'Something went wrong on our side.',
+    });
     expect(text).not.toMatch(/disk|SELECT|at /);
     explode = false;
     expect((await h.browser(SSO, { token, body })).status).toBe(200);
@@ -234,8 +258,12 @@ describe('operations', () => {
     const token = await h.session();
     await h.browser(SSO, { token, body });
     const metrics = await (await fetch(`${h.url}/metrics`)).text();
-    expect(metrics).toContain('linkgate_http_requests_total{method="POST",route="sso.launch",status="200"} 1');
-    expect(metrics).toContain('linkgate_provider_calls_total{operation="user_sync",outcome="ok",provider="igv"} 1');
+    expect(metrics).toContain(
+      'linkgate_http_requests_total{method="POST",route="sso.launch",status="200"} 1',
+    );
+    expect(metrics).toContain(
+      'linkgate_provider_calls_total{operation="user_sync",outcome="ok",provider="igv"} 1',
+    );
   });
 
   it('answers every error in the contract shape with a request id', async () => {

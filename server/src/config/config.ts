@@ -52,13 +52,16 @@ export function readConfig(envVars: Env, defaults: { sandbox?: boolean } = {}): 
     throw new ConfigError('LINKGATE_SANDBOX', 'must be 0 or 1');
   }
   // Production never gets the sandbox by default; only an explicit LINKGATE_SANDBOX=1 turns it on.
-  const sandbox = sandboxText !== undefined ? sandboxText === '1' : !production && (defaults.sandbox ?? false);
+  const sandbox =
+    sandboxText !== undefined ? sandboxText === '1' : !production && (defaults.sandbox ?? false);
 
   const port = env.integer('PORT', 8080, 0, 65535);
   const publicUrl = env.url('LINKGATE_PUBLIC_URL', `http://localhost:${port}`)!;
   const apiKey = env.secret('LINKGATE_API_KEY');
-  if (apiKey !== undefined && apiKey.length < 24) throw new ConfigError('LINKGATE_API_KEY', 'must be at least 24 characters');
-  if (apiKey === undefined && !sandbox) throw new ConfigError('LINKGATE_API_KEY', 'is required (or LINKGATE_API_KEY_FILE)');
+  if (apiKey !== undefined && apiKey.length < 24)
+    throw new ConfigError('LINKGATE_API_KEY', 'must be at least 24 characters');
+  if (apiKey === undefined && !sandbox)
+    throw new ConfigError('LINKGATE_API_KEY', 'is required (or LINKGATE_API_KEY_FILE)');
 
   const originsText = env.string('LINKGATE_ALLOWED_ORIGINS');
   const allowedOrigins = originsText
@@ -66,7 +69,8 @@ export function readConfig(envVars: Env, defaults: { sandbox?: boolean } = {}): 
     : sandbox
       ? [new URL(publicUrl).origin]
       : [];
-  if (allowedOrigins.length === 0) throw new ConfigError('LINKGATE_ALLOWED_ORIGINS', 'is required outside the sandbox');
+  if (allowedOrigins.length === 0)
+    throw new ConfigError('LINKGATE_ALLOWED_ORIGINS', 'is required outside the sandbox');
 
   const databaseUrl = env.string('LINKGATE_DATABASE_URL') ?? 'file:./data/linkgate.db';
   if (!/^(file:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
@@ -80,9 +84,11 @@ export function readConfig(envVars: Env, defaults: { sandbox?: boolean } = {}): 
   } catch (error) {
     throw new ConfigError('LINKGATE_DATA_KEYS', error instanceof SealError ? error.message : 'is malformed');
   }
-  if (dataKeys === undefined && !sandbox) throw new ConfigError('LINKGATE_DATA_KEYS', 'is required outside the sandbox');
+  if (dataKeys === undefined && !sandbox)
+    throw new ConfigError('LINKGATE_DATA_KEYS', 'is required outside the sandbox');
   for (const key of dataKeys ?? []) {
-    if (key.key.length !== 32) throw new ConfigError('LINKGATE_DATA_KEYS', `key ${key.version} must be 32 bytes`);
+    if (key.key.length !== 32)
+      throw new ConfigError('LINKGATE_DATA_KEYS', `key ${key.version} must be 32 bytes`);
   }
 
   return {

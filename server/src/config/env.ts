@@ -6,7 +6,10 @@ export type Env = Record<string, string | undefined>;
 
 /** A configuration value that stops the process at start; the message names the variable only. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`${variable}: ${reason}`);
     this.name = 'ConfigError';
   }
@@ -92,7 +95,8 @@ export class EnvReader {
     const path = this.string(`${name}_FILE`);
     try {
       if (path !== undefined && /\.(p12|pfx)$/i.test(path)) {
-        if (this.string(name) !== undefined) throw new ConfigError(name, `give either ${name} or ${name}_FILE, not both`);
+        if (this.string(name) !== undefined)
+          throw new ConfigError(name, `give either ${name} or ${name}_FILE, not both`);
         let bytes: Buffer;
         try {
           bytes = readFileSync(path);
@@ -105,7 +109,8 @@ export class EnvReader {
       const text = this.secret(name, { multiline: true });
       return text === undefined ? undefined : loadRsaPrivateKey(name, { kind: 'text', text });
     } catch (error) {
-      if (error instanceof KeyError) throw new ConfigError(error.variable, error.message.slice(error.variable.length + 2));
+      if (error instanceof KeyError)
+        throw new ConfigError(error.variable, error.message.slice(error.variable.length + 2));
       throw error;
     }
   }

@@ -3,7 +3,10 @@ import forge from 'node-forge';
 
 /** A key or secret that could not be used; the message names the variable, never the value. */
 export class KeyError extends Error {
-  constructor(readonly variable: string, reason: string) {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
     super(`${variable}: ${reason}`);
     this.name = 'KeyError';
   }
@@ -15,8 +18,7 @@ const BASE64_PATTERN = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** The raw material of a key as configuration gives it: text (PEM or base64) or a PKCS#12 file. */
 export type KeySource =
-  | { kind: 'text'; text: string }
-  | { kind: 'pkcs12'; bytes: Buffer; passphrase: string | undefined };
+  { kind: 'text'; text: string } | { kind: 'pkcs12'; bytes: Buffer; passphrase: string | undefined };
 
 function normalisePem(variable: string, text: string): string {
   const unified = text.replace(/\r\n/g, '\n');
@@ -50,7 +52,9 @@ function privateFromPkcs12(variable: string, bytes: Buffer, passphrase: string |
   try {
     const asn1 = forge.asn1.fromDer(forge.util.createBuffer(bytes.toString('binary')));
     const p12 = forge.pkcs12.pkcs12FromAsn1(asn1, passphrase ?? '');
-    const bags = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[forge.pki.oids.pkcs8ShroudedKeyBag!];
+    const bags = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[
+      forge.pki.oids.pkcs8ShroudedKeyBag!
+    ];
     const plainBags = p12.getBags({ bagType: forge.pki.oids.keyBag! })[forge.pki.oids.keyBag!];
     const key = bags?.[0]?.key ?? plainBags?.[0]?.key;
     if (key) pem = forge.pki.privateKeyToPem(key);
@@ -64,14 +68,18 @@ function privateFromPkcs12(variable: string, bytes: Buffer, passphrase: string |
 
 /** Reads an RSA private key given as PEM (PKCS#8 or PKCS#1), bare base64 DER, or PKCS#12. */
 export function loadRsaPrivateKey(variable: string, source: KeySource): KeyObject {
-  if (source.kind === 'pkcs12') return checkRsa(variable, privateFromPkcs12(variable, source.bytes, source.passphrase));
+  if (source.kind === 'pkcs12')
+    return checkRsa(variable, privateFromPkcs12(variable, source.bytes, source.passphrase));
   const text = source.text;
   let key: KeyObject;
   try {
     if (text.startsWith('-----BEGIN')) {
       const pem = normalisePem(variable, text);
       if (pem.includes('ENCRYPTED')) {
-        throw new KeyError(variable, 'is encrypted; give an unencrypted key or a PKCS#12 file with _PASSPHRASE');
+        throw new KeyError(
+          variable,
+          'is encrypted; give an unencrypted key or a PKCS#12 file with _PASSPHRASE',
+        );
       }
       key = createPrivateKey({ key: pem, format: 'pem' });
     } else {

@@ -31,7 +31,8 @@ export class DataKeyring {
     if (!first) throw new SealError('at least one data key is required');
     this.byVersion = new Map();
     for (const { version, key } of keys) {
-      if (!VERSION_PATTERN.test(version)) throw new SealError(`data key version "${version}" must look like v1`);
+      if (!VERSION_PATTERN.test(version))
+        throw new SealError(`data key version "${version}" must look like v1`);
       if (key.length !== 32) throw new SealError(`data key ${version} must be 32 bytes`);
       if (this.byVersion.has(version)) throw new SealError(`data key ${version} is given twice`);
       this.byVersion.set(version, key);
@@ -63,9 +64,10 @@ export class DataKeyring {
     decipher.setAAD(Buffer.from(`${version}|${context}`, 'utf8'));
     decipher.setAuthTag(payload.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     try {
-      return Buffer.concat([decipher.update(payload.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
-        'utf8',
-      );
+      return Buffer.concat([
+        decipher.update(payload.subarray(IV_BYTES + TAG_BYTES)),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
       throw new SealError('sealed value failed authentication');
     }

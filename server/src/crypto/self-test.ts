@@ -14,7 +14,10 @@ export class SelfTestError extends Error {
  * Runs at start, before the server reports ready: SEED against RFC 4269, a sign/verify round trip
  * with every configured private key, and a seal/open round trip with the data keys.
  */
-export async function runCryptoSelfTests(keys: ReadonlyMap<string, KeyObject>, keyring: DataKeyring): Promise<void> {
+export async function runCryptoSelfTests(
+  keys: ReadonlyMap<string, KeyObject>,
+  keyring: DataKeyring,
+): Promise<void> {
   try {
     seedSelfTest();
   } catch {
@@ -23,8 +26,10 @@ export async function runCryptoSelfTests(keys: ReadonlyMap<string, KeyObject>, k
   const probe = randomBytes(32);
   for (const [name, key] of keys) {
     const signature = await signRsaSha256(key, probe);
-    if (!(await verifyRsaSha256(createPublicKey(key), probe, signature))) throw new SelfTestError(`RSA round trip (${name})`);
+    if (!(await verifyRsaSha256(createPublicKey(key), probe, signature)))
+      throw new SelfTestError(`RSA round trip (${name})`);
   }
   const text = probe.toString('hex');
-  if (keyring.open(keyring.seal(text, 'self-test'), 'self-test') !== text) throw new SelfTestError('data key round trip');
+  if (keyring.open(keyring.seal(text, 'self-test'), 'self-test') !== text)
+    throw new SelfTestError('data key round trip');
 }

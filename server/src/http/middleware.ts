@@ -30,7 +30,13 @@ export function accessLog(logger: Logger, metrics: Metrics): RequestHandler {
       const seconds = (performance.now() - started) / 1000;
       metrics.httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
       metrics.httpDuration.observe({ route }, seconds);
-      logger.debug({ requestId: req.requestId, method: req.method, route, status: res.statusCode, ms: seconds * 1000 });
+      logger.debug({
+        requestId: req.requestId,
+        method: req.method,
+        route,
+        status: res.statusCode,
+        ms: seconds * 1000,
+      });
     });
     next();
   };
@@ -58,7 +64,10 @@ export function browserCors(allowedOrigins: readonly string[]): RequestHandler {
       return next(new LinkgateError('FORBIDDEN_ORIGIN'));
     }
     res.setHeader('Access-Control-Allow-Origin', origin);
-    res.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After');
+    res.setHeader(
+      'Access-Control-Expose-Headers',
+      'X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After',
+    );
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
       res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
@@ -78,7 +87,11 @@ export const jsonBody: RequestHandler = (req, res, next) => {
     return next(new LinkgateError('INVALID_REQUEST', 'The body must be application/json.'));
   }
   jsonParser(req, res, (error?: unknown) =>
-    next(error ? new LinkgateError('INVALID_REQUEST', 'The body is not valid JSON.', { cause: error }) : undefined),
+    next(
+      error
+        ? new LinkgateError('INVALID_REQUEST', 'The body is not valid JSON.', { cause: error })
+        : undefined,
+    ),
   );
 };
 
@@ -92,7 +105,11 @@ export function bearerToken(req: Request): string | undefined {
 export function apiKeyAuth(apiKey: string): RequestHandler {
   return (req, _res, next) => {
     const token = bearerToken(req);
-    next(token !== undefined && constantTimeEqual(token, apiKey) ? undefined : new LinkgateError('UNAUTHENTICATED'));
+    next(
+      token !== undefined && constantTimeEqual(token, apiKey)
+        ? undefined
+        : new LinkgateError('UNAUTHENTICATED'),
+    );
   };
 }
 

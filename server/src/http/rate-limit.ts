@@ -28,7 +28,11 @@ export class RateLimiter {
     }
     entry.count += 1;
     const resetSeconds = Math.ceil(((window + 1) * WINDOW_MS - now) / 1000);
-    return { allowed: entry.count <= this.limit, remaining: Math.max(0, this.limit - entry.count), resetSeconds };
+    return {
+      allowed: entry.count <= this.limit,
+      remaining: Math.max(0, this.limit - entry.count),
+      resetSeconds,
+    };
   }
 
   private prune(current: number): void {

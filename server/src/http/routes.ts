@@ -46,10 +46,15 @@ export function buildRoutes(deps: RouteDeps): Router {
     const input = parseBody(sessionBody, req.body);
     res.status(201).json(await deps.sessions.create(input));
   });
-  router.delete('/v1/users/:merchantUserId/sessions', route('sessions.revoke'), merchant, async (req, res) => {
-    const revoked = await deps.sessions.revokeAll(String(req.params['merchantUserId']));
-    res.json({ revoked });
-  });
+  router.delete(
+    '/v1/users/:merchantUserId/sessions',
+    route('sessions.revoke'),
+    merchant,
+    async (req, res) => {
+      const revoked = await deps.sessions.revokeAll(String(req.params['merchantUserId']));
+      res.json({ revoked });
+    },
+  );
 
   router.options('/v1/sso/:provider', route('sso.preflight'), cors);
   router.post(

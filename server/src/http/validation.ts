@@ -23,7 +23,8 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  if (issue?.code === 'unrecognized_keys') throw new LinkgateError('INVALID_REQUEST', 'The body has an unknown field.');
+  if (issue?.code === 'unrecognized_keys')
+    throw new LinkgateError('INVALID_REQUEST', 'The body has an unknown field.');
   const field = issue?.path.map(String).join('.') ?? '';
   throw new LinkgateError(
     'INVALID_REQUEST',

@@ -23,7 +23,11 @@ export interface SandboxResponse {
 /** One provider's simulator; `undefined` means "no such route" (404). */
 export type SandboxHandler = (request: SandboxRequest) => Promise<SandboxResponse | undefined>;
 
-export const notFound: SandboxResponse = { status: 404, headers: { 'content-type': 'text/plain' }, body: 'not found' };
+export const notFound: SandboxResponse = {
+  status: 404,
+  headers: { 'content-type': 'text/plain' },
+  body: 'not found',
+};
 
 /** Serves a sandbox as Express routes (the demo, end-to-end tests). */
 export function sandboxRouter(handler: SandboxHandler): Router {
@@ -47,7 +51,10 @@ export function sandboxRouter(handler: SandboxHandler): Router {
         signal: controller.signal,
       })) ?? notFound;
     if (res.writableEnded || controller.signal.aborted) return;
-    res.status(answer.status).set(answer.headers ?? {}).send(answer.body ?? '');
+    res
+      .status(answer.status)
+      .set(answer.headers ?? {})
+      .send(answer.body ?? '');
   });
   return router;
 }

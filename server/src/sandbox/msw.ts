@@ -20,9 +20,13 @@ export function sandboxMswHandlers(baseUrl: string, handler: SandboxHandler): Ht
           body: Buffer.from(await request.arrayBuffer()),
           signal: request.signal,
         })) ?? notFound;
-      const body = answer.body === undefined ? null : typeof answer.body === 'string' ? answer.body : new Uint8Array(answer.body);
+      const body =
+        answer.body === undefined
+          ? null
+          : typeof answer.body === 'string'
+            ? answer.body
+            : new Uint8Array(answer.body);
       return new HttpResponse(body, { status: answer.status, headers: answer.headers ?? {} });
     }),
   ];
 }
-

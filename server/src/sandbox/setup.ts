@@ -37,7 +37,8 @@ export function completeForSandbox(
   base: BaseConfig,
   options: { sandboxUrl: string; dataDir: string; clock: Clock },
 ): { config: Config; sandboxes: Sandboxes; generatedApiKey: string | undefined } {
-  const generatedApiKey = base.apiKey === undefined ? `lgk_${randomBytes(24).toString('base64url')}` : undefined;
+  const generatedApiKey =
+    base.apiKey === undefined ? `lgk_${randomBytes(24).toString('base64url')}` : undefined;
   const dataKeys = base.dataKeys ?? parseDataKeys(sandboxDataKeys(options.dataDir));
   const igvSettings = base.providers.igv ?? {
     baseUrl: `${options.sandboxUrl}/igv`,

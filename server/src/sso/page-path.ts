@@ -10,7 +10,8 @@ const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*(\?[A-Za-z0-9\-._~!$&'()*
  * (`//host`, `/\host`, dot segments, encoded slashes) is refused rather than interpreted.
  */
 export function resolvePagePath(path: string, pageOrigin: string): URL {
-  const invalid = () => new LinkgateError('INVALID_REQUEST', 'path must be a plain path on the provider page.');
+  const invalid = () =>
+    new LinkgateError('INVALID_REQUEST', 'path must be a plain path on the provider page.');
   if (path.length > MAX_PATH || !PLAIN_PATH.test(path) || path.startsWith('//')) throw invalid();
   if (/%(2f|5c|2e|00)/i.test(path) || /\/\.\.?(\/|\?|$)/.test(path)) throw invalid();
   let url: URL;

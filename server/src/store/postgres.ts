@@ -28,8 +28,12 @@ export class PostgresStore implements Store {
     const client = await this.pool.connect();
     try {
       await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT)');
-      const { rows } = await client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_migrations');
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT)',
+      );
+      const { rows } = await client.query<{ v: number | null }>(
+        'SELECT MAX(version) AS v FROM schema_migrations',
+      );
       const done = rows[0]?.v ?? 0;
       for (const [index, sql] of MIGRATIONS.entries()) {
         const version = index + 1;
@@ -37,7 +41,10 @@ export class PostgresStore implements Store {
         await client.query('BEGIN');
         try {
           await client.query(sql);
-          await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [version, Date.now()]);
+          await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+            version,
+            Date.now(),
+          ]);
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
@@ -115,7 +122,10 @@ export class PostgresStore implements Store {
     );
   }
 
-  async getProviderAccount(merchantUserId: string, provider: string): Promise<ProviderAccountRow | undefined> {
+  async getProviderAccount(
+    merchantUserId: string,
+    provider: string,
+  ): Promise<ProviderAccountRow | undefined> {
     const { rows } = await this.pool.query(
       `SELECT merchant_user_id AS "merchantUserId", provider, account_sealed AS "accountSealed",
               created_at AS "createdAt", updated_at AS "updatedAt"

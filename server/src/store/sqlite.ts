@@ -43,15 +43,21 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT)');
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT)',
+    );
     const apply = this.db.transaction(() => {
-      const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+      const row = this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as {
+        v: number | null;
+      };
       const done = row.v ?? 0;
       MIGRATIONS.forEach((sql, index) => {
         const version = index + 1;
         if (version <= done) return;
         this.db.exec(sql);
-        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+          .run(version, Date.now());
       });
     });
     apply.immediate();
@@ -76,14 +82,15 @@ export class SqliteStore implements Store {
 
   async getUser(merchantUserId: string): Promise<UserRow | undefined> {
     const raw = this.db.prepare('SELECT * FROM users WHERE merchant_user_id = ?').get(merchantUserId) as
-      | RawUser
-      | undefined;
-    return raw && {
-      merchantUserId: raw.merchant_user_id,
-      profileSealed: raw.profile_sealed,
-      createdAt: raw.created_at,
-      updatedAt: raw.updated_at,
-    };
+      RawUser | undefined;
+    return (
+      raw && {
+        merchantUserId: raw.merchant_user_id,
+        profileSealed: raw.profile_sealed,
+        createdAt: raw.created_at,
+        updatedAt: raw.updated_at,
+      }
+    );
   }
 
   async insertSession(row: SessionRow): Promise<void> {
@@ -95,19 +102,24 @@ export class SqliteStore implements Store {
   }
 
   async getSession(tokenHash: string): Promise<SessionRow | undefined> {
-    const raw = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as RawSession | undefined;
-    return raw && {
-      tokenHash: raw.token_hash,
-      merchantUserId: raw.merchant_user_id,
-      createdAt: raw.created_at,
-      expiresAt: raw.expires_at,
-      revokedAt: raw.revoked_at,
-    };
+    const raw = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
+      RawSession | undefined;
+    return (
+      raw && {
+        tokenHash: raw.token_hash,
+        merchantUserId: raw.merchant_user_id,
+        createdAt: raw.created_at,
+        expiresAt: raw.expires_at,
+        revokedAt: raw.revoked_at,
+      }
+    );
   }
 
   async revokeSessions(merchantUserId: string, at: number): Promise<number> {
     return this.db
-      .prepare('UPDATE sessions SET revoked_at = ? WHERE merchant_user_id = ? AND revoked_at IS NULL AND expires_at > ?')
+      .prepare(
+        'UPDATE sessions SET revoked_at = ? WHERE merchant_user_id = ? AND revoked_at IS NULL AND expires_at > ?',
+      )
       .run(at, merchantUserId, at).changes;
   }
 
@@ -125,16 +137,21 @@ export class SqliteStore implements Store {
       .run(row.merchantUserId, row.provider, row.accountSealed, row.createdAt, row.updatedAt);
   }
 
-  async getProviderAccount(merchantUserId: string, provider: string): Promise<ProviderAccountRow | undefined> {
+  async getProviderAccount(
+    merchantUserId: string,
+    provider: string,
+  ): Promise<ProviderAccountRow | undefined> {
     const raw = this.db
       .prepare('SELECT * FROM provider_accounts WHERE merchant_user_id = ? AND provider = ?')
       .get(merchantUserId, provider) as RawAccount | undefined;
-    return raw && {
-      merchantUserId: raw.merchant_user_id,
-      provider: raw.provider,
-      accountSealed: raw.account_sealed,
-      createdAt: raw.created_at,
-      updatedAt: raw.updated_at,
-    };
+    return (
+      raw && {
+        merchantUserId: raw.merchant_user_id,
+        provider: raw.provider,
+        accountSealed: raw.account_sealed,
+        createdAt: raw.created_at,
+        updatedAt: raw.updated_at,
+      }
+    );
   }
 }

@@ -68,8 +68,10 @@ export class Transport {
   private readonly breakers = new Map<string, CircuitBreaker>();
 
   constructor(private readonly options: TransportOptions) {
-    options.metrics.gauge('linkgate_provider_breaker_open', 'Whether a provider circuit breaker is open.', () =>
-      [...this.breakers].map(([provider, b]) => [{ provider }, b.status === 'open' ? 1 : 0]),
+    options.metrics.gauge(
+      'linkgate_provider_breaker_open',
+      'Whether a provider circuit breaker is open.',
+      () => [...this.breakers].map(([provider, b]) => [{ provider }, b.status === 'open' ? 1 : 0]),
     );
   }
 
@@ -86,7 +88,9 @@ export class Transport {
     const breaker = this.breakerFor(call.provider);
     if (!breaker.tryAcquire()) {
       this.count(call, 'breaker_open');
-      throw new LinkgateError('PROVIDER_UNAVAILABLE', undefined, { cause: new Error('circuit breaker open') });
+      throw new LinkgateError('PROVIDER_UNAVAILABLE', undefined, {
+        cause: new Error('circuit breaker open'),
+      });
     }
     const deadline = AbortSignal.timeout(this.options.deadlineMs);
     const signal = context.signal ? AbortSignal.any([deadline, context.signal]) : deadline;
@@ -123,7 +127,12 @@ export class Transport {
       const timedOut = deadline.aborted;
       this.count(call, timedOut ? 'timeout' : 'transport_error');
       this.options.logger.warn(
-        { requestId: context.requestId, provider: call.provider, operation: call.operation, err: describeError(error) },
+        {
+          requestId: context.requestId,
+          provider: call.provider,
+          operation: call.operation,
+          err: describeError(error),
+        },
         timedOut ? 'provider call passed its deadline' : 'provider call failed',
       );
       throw new LinkgateError('PROVIDER_UNAVAILABLE', undefined, { cause: error });
@@ -144,14 +153,16 @@ export class Transport {
     const request = await call.build(attempt);
     const url = new URL(request.url);
     if (!this.options.allowedHosts.has(url.host)) {
-      throw new LinkgateError('INTERNAL', undefined, { cause: new Error(`host ${url.host} is not a configured provider`) });
+      throw new LinkgateError('INTERNAL', undefined, {
+        cause: new Error(`host ${url.host} is not a configured provider`),
+      });
     }
     let response: Response;
     try {
       response = await this.options.fetch(request.url, {
         method: request.method,
         headers: { ...request.headers, 'x-request-id': requestId },
-        ...(request.body === undefined ? {} : { body: request.body as BodyInit }),
+        ...(request.body === undefined ? {} : { body: request.body as RequestInit['body'] }),
         redirect: 'manual',
         signal,
       });
@@ -161,7 +172,10 @@ export class Transport {
     }
     const body = await readLimited(response, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     if (response.status >= 300 && response.status < 400) {
-      return { kind: 'fail', error: unavailable(new Error(`provider answered a redirect (${response.status})`)) };
+      return {
+        kind: 'fail',
+        error: unavailable(new Error(`provider answered a redirect (${response.status})`)),
+      };
     }
     return call.interpret({ status: response.status, headers: response.headers, body });
   }

@@ -43,16 +43,41 @@ describe('iGV request signature', () => {
     const headers = await signIgvRequest(privateKey, body, 1743478725_000);
     expect(headers.timestamp).toBe('1743478725');
     expect(headers.nonce).toMatch(/^[A-Za-z0-9]{6,32}$/);
-    expect(forgeVerifies(publicPem, `${headers.timestamp}${headers.nonce}${body}`, headers.signature)).toBe(true);
-    expect(forgeVerifies(publicPem, `${headers.timestamp}${headers.nonce}${body} `, headers.signature)).toBe(false);
+    expect(forgeVerifies(publicPem, `${headers.timestamp}${headers.nonce}${body}`, headers.signature)).toBe(
+      true,
+    );
+    expect(forgeVerifies(publicPem, `${headers.timestamp}${headers.nonce}${body} `, headers.signature)).toBe(
+      false,
+    );
   });
 
   it("verifies in the sandbox's separately written verifier, with and without a query", async () => {
     const query = { param2: 'value2', param1: 'value1' };
     const headers = await signIgvRequest(privateKey, body, Date.now(), query);
-    const params = new URLSearchParams([['param2', 'value2'], ['param1', 'value1']]);
-    expect(verifyIgvSignature(publicKey, params, headers.timestamp, headers.nonce, Buffer.from(body), headers.signature)).toBe(true);
-    expect(verifyIgvSignature(publicKey, new URLSearchParams(), headers.timestamp, headers.nonce, Buffer.from(body), headers.signature)).toBe(false);
+    const params = new URLSearchParams([
+      ['param2', 'value2'],
+      ['param1', 'value1'],
+    ]);
+    expect(
+      verifyIgvSignature(
+        publicKey,
+        params,
+        headers.timestamp,
+        headers.nonce,
+        Buffer.from(body),
+        headers.signature,
+      ),
+    ).toBe(true);
+    expect(
+      verifyIgvSignature(
+        publicKey,
+        new URLSearchParams(),
+        headers.timestamp,
+        headers.nonce,
+        Buffer.from(body),
+        headers.signature,
+      ),
+    ).toBe(false);
   });
 
   it('uses a new nonce and signature on every call', async () => {

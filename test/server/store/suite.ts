@@ -4,7 +4,12 @@ import type { Store } from '../../../server/src/store/store.ts';
 /** One behaviour suite every store passes unchanged: SQLite here, PostgreSQL for several instances. */
 export function storeSuite(name: string, open: () => Promise<Store>): void {
   describe(`${name} store`, () => {
-    const user = (id: string, at = 1000) => ({ merchantUserId: id, profileSealed: `v1.sealed-${id}`, createdAt: at, updatedAt: at });
+    const user = (id: string, at = 1000) => ({
+      merchantUserId: id,
+      profileSealed: `v1.sealed-${id}`,
+      createdAt: at,
+      updatedAt: at,
+    });
 
     it('migrates twice without harm and answers ping', async () => {
       const store = await open();
@@ -18,7 +23,12 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       const store = await open();
       await store.upsertUser(user('u1'));
       await store.upsertUser({ ...user('u1', 1000), profileSealed: 'v1.new', updatedAt: 2000 });
-      expect(await store.getUser('u1')).toEqual({ merchantUserId: 'u1', profileSealed: 'v1.new', createdAt: 1000, updatedAt: 2000 });
+      expect(await store.getUser('u1')).toEqual({
+        merchantUserId: 'u1',
+        profileSealed: 'v1.new',
+        createdAt: 1000,
+        updatedAt: 2000,
+      });
       expect(await store.getUser('nobody')).toBeUndefined();
       await store.close();
     });
@@ -26,15 +36,39 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
     it('stores sessions by hash, revokes live ones and deletes expired ones', async () => {
       const store = await open();
       await store.upsertUser(user('u2'));
-      await store.insertSession({ tokenHash: 'h1', merchantUserId: 'u2', createdAt: 1, expiresAt: 5000, revokedAt: null });
-      await store.insertSession({ tokenHash: 'h2', merchantUserId: 'u2', createdAt: 1, expiresAt: 50, revokedAt: null });
-      expect(await store.getSession('h1')).toEqual({ tokenHash: 'h1', merchantUserId: 'u2', createdAt: 1, expiresAt: 5000, revokedAt: null });
+      await store.insertSession({
+        tokenHash: 'h1',
+        merchantUserId: 'u2',
+        createdAt: 1,
+        expiresAt: 5000,
+        revokedAt: null,
+      });
+      await store.insertSession({
+        tokenHash: 'h2',
+        merchantUserId: 'u2',
+        createdAt: 1,
+        expiresAt: 50,
+        revokedAt: null,
+      });
+      expect(await store.getSession('h1')).toEqual({
+        tokenHash: 'h1',
+        merchantUserId: 'u2',
+        createdAt: 1,
+        expiresAt: 5000,
+        revokedAt: null,
+      });
       expect(await store.revokeSessions('u2', 100)).toBe(1);
       expect((await store.getSession('h1'))?.revokedAt).toBe(100);
       expect(await store.deleteExpiredSessions(100)).toBe(1);
       expect(await store.getSession('h2')).toBeUndefined();
       await expect(
-        store.insertSession({ tokenHash: 'h1', merchantUserId: 'u2', createdAt: 1, expiresAt: 5, revokedAt: null }),
+        store.insertSession({
+          tokenHash: 'h1',
+          merchantUserId: 'u2',
+          createdAt: 1,
+          expiresAt: 5,
+          revokedAt: null,
+        }),
       ).rejects.toThrow();
       await store.close();
     });
@@ -42,7 +76,13 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
     it('refuses a session for an unknown user', async () => {
       const store = await open();
       await expect(
-        store.insertSession({ tokenHash: 'h3', merchantUserId: 'ghost', createdAt: 1, expiresAt: 5, revokedAt: null }),
+        store.insertSession({
+          tokenHash: 'h3',
+          merchantUserId: 'ghost',
+          createdAt: 1,
+          expiresAt: 5,
+          revokedAt: null,
+        }),
       ).rejects.toThrow();
       await store.close();
     });
@@ -50,10 +90,20 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
     it('keeps one provider account per user and provider', async () => {
       const store = await open();
       await store.upsertUser(user('u3'));
-      const row = { merchantUserId: 'u3', provider: 'igv', accountSealed: 'v1.a', createdAt: 10, updatedAt: 10 };
+      const row = {
+        merchantUserId: 'u3',
+        provider: 'igv',
+        accountSealed: 'v1.a',
+        createdAt: 10,
+        updatedAt: 10,
+      };
       await store.upsertProviderAccount(row);
       await store.upsertProviderAccount({ ...row, accountSealed: 'v1.b', updatedAt: 20 });
-      expect(await store.getProviderAccount('u3', 'igv')).toEqual({ ...row, accountSealed: 'v1.b', updatedAt: 20 });
+      expect(await store.getProviderAccount('u3', 'igv')).toEqual({
+        ...row,
+        accountSealed: 'v1.b',
+        updatedAt: 20,
+      });
       expect(await store.getProviderAccount('u3', 'pingpong')).toBeUndefined();
       await store.close();
     });

@@ -37,7 +37,12 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     trustProxy: false,
     logLevel: 'debug',
     providers: {
-      igv: { baseUrl: IGV_BASE, merchantId: MERCHANT_ID, privateKey: testMerchantKeys().privateKey, pageOrigin: IGV_PAGES },
+      igv: {
+        baseUrl: IGV_BASE,
+        merchantId: MERCHANT_ID,
+        privateKey: testMerchantKeys().privateKey,
+        pageOrigin: IGV_PAGES,
+      },
     },
     ...overrides,
   };
@@ -58,11 +63,19 @@ export interface Harness {
   /** A session for a buyer through the merchant API. */
   session(body?: Record<string, unknown>): Promise<string>;
   /** A browser call: the shop's origin, the session bearer, JSON. */
-  browser(path: string, init: { token?: string; body?: unknown; origin?: string; headers?: Record<string, string> }): Promise<Response>;
+  browser(
+    path: string,
+    init: { token?: string; body?: unknown; origin?: string; headers?: Record<string, string> },
+  ): Promise<Response>;
   merchant(path: string, init?: { method?: string; body?: unknown; key?: string }): Promise<Response>;
 }
 
-export const BUYER = { merchantUserId: 'buyer-1', email: 'buyer.one@example.com', firstName: 'Bo', lastName: 'One' };
+export const BUYER = {
+  merchantUserId: 'buyer-1',
+  email: 'buyer.one@example.com',
+  firstName: 'Bo',
+  lastName: 'One',
+};
 
 /** The BFF for real on a loopback port, with the iGV sandbox behind msw and a fake clock. */
 export async function startHarness(
@@ -70,7 +83,10 @@ export async function startHarness(
 ): Promise<Harness> {
   const clock = new FakeClock();
   const config = testConfig(options.config);
-  const igv = new IgvSandbox({ clock, merchants: new Map([[MERCHANT_ID, createPublicKey(testMerchantKeys().privateKey)]]) });
+  const igv = new IgvSandbox({
+    clock,
+    merchants: new Map([[MERCHANT_ID, createPublicKey(testMerchantKeys().privateKey)]]),
+  });
   const upstream: string[] = [];
   const msw = setupServer(
     ...sandboxMswHandlers(IGV_BASE, igv.handleApi),
@@ -118,7 +134,10 @@ export async function startHarness(
       return ((await answer.json()) as { sessionToken: string }).sessionToken;
     },
     browser(path, init) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', origin: init.origin ?? SHOP_ORIGIN };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        origin: init.origin ?? SHOP_ORIGIN,
+      };
       if (init.token) headers['authorization'] = `Bearer ${init.token}`;
       return fetch(url + path, {
         method: 'POST',

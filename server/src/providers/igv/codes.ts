@@ -29,7 +29,11 @@ export function interpretIgvAnswer(status: number, body: Buffer): Verdict<IgvUse
     case '0000': {
       const userId = answer.data?.userId;
       const authorizationCode = answer.data?.authorizationCode;
-      if ((typeof userId !== 'string' && typeof userId !== 'number') || typeof authorizationCode !== 'string' || !authorizationCode) {
+      if (
+        (typeof userId !== 'string' && typeof userId !== 'number') ||
+        typeof authorizationCode !== 'string' ||
+        !authorizationCode
+      ) {
         return reject('PROVIDER_UNAVAILABLE', 'iGV 0000 without userId and authorizationCode', code);
       }
       return { kind: 'done', value: { userId: String(userId), authorizationCode } };
@@ -37,7 +41,10 @@ export function interpretIgvAnswer(status: number, body: Buffer): Verdict<IgvUse
     case '10004':
       return {
         kind: 'retry',
-        error: new LinkgateError('PROVIDER_UNAVAILABLE', undefined, { providerCode: code, cause: new Error(providerText) }),
+        error: new LinkgateError('PROVIDER_UNAVAILABLE', undefined, {
+          providerCode: code,
+          cause: new Error(providerText),
+        }),
       };
     case '10001':
     case '10002':
@@ -52,6 +59,7 @@ function reject(
   cause: string,
   providerCode?: string,
 ): Verdict<never> {
-  const details = providerCode === undefined ? { cause: new Error(cause) } : { cause: new Error(cause), providerCode };
+  const details =
+    providerCode === undefined ? { cause: new Error(cause) } : { cause: new Error(cause), providerCode };
   return { kind: 'fail', error: new LinkgateError(code, undefined, details) };
 }

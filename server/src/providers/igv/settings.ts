@@ -15,10 +15,15 @@ const MERCHANT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function readIgvSettings(env: EnvReader): IgvSettings | undefined {
   const baseUrl = env.url('LINKGATE_IGV_BASE_URL');
   if (baseUrl === undefined) return undefined;
-  const merchantId = env.required('LINKGATE_IGV_MERCHANT_ID', 'is required when LINKGATE_IGV_BASE_URL is set');
-  if (!MERCHANT_ID.test(merchantId)) throw new ConfigError('LINKGATE_IGV_MERCHANT_ID', 'must be 1–64 letters, digits, _ or -');
+  const merchantId = env.required(
+    'LINKGATE_IGV_MERCHANT_ID',
+    'is required when LINKGATE_IGV_BASE_URL is set',
+  );
+  if (!MERCHANT_ID.test(merchantId))
+    throw new ConfigError('LINKGATE_IGV_MERCHANT_ID', 'must be 1–64 letters, digits, _ or -');
   const privateKey = env.privateKey('LINKGATE_IGV_PRIVATE_KEY');
-  if (!privateKey) throw new ConfigError('LINKGATE_IGV_PRIVATE_KEY', 'is required when LINKGATE_IGV_BASE_URL is set');
+  if (!privateKey)
+    throw new ConfigError('LINKGATE_IGV_PRIVATE_KEY', 'is required when LINKGATE_IGV_BASE_URL is set');
   const pageOrigin = new URL(env.url('LINKGATE_IGV_PAGE_ORIGIN', 'https://www.igv.com')!).origin;
   return { baseUrl, merchantId, privateKey, pageOrigin };
 }

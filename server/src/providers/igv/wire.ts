@@ -38,6 +38,9 @@ export async function signIgvRequest(
 ): Promise<IgvSignedHeaders> {
   const timestamp = String(Math.floor(nowMs / 1000));
   const nonce = igvNonce();
-  const signature = await signRsaSha256(key, Buffer.from(igvCanonicalString(query, timestamp, nonce, body), 'utf8'));
+  const signature = await signRsaSha256(
+    key,
+    Buffer.from(igvCanonicalString(query, timestamp, nonce, body), 'utf8'),
+  );
   return { timestamp, nonce, signature: signature.toString('base64') };
 }

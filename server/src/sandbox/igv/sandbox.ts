@@ -97,10 +97,15 @@ export class IgvSandbox {
     if (request.method !== 'GET' || !request.path.startsWith('/items/')) return undefined;
     const item = request.path.slice('/items/'.length);
     const code = request.query.get('authorizationCode');
-    if (code === null) return page(200, `Item ${item}`, '<p data-signed-in="no">You are browsing as a guest.</p>');
+    if (code === null)
+      return page(200, `Item ${item}`, '<p data-signed-in="no">You are browsing as a guest.</p>');
     const entry = this.codes.get(code);
     if (!entry || entry.used || entry.expiresAt <= this.options.clock.now()) {
-      return page(401, 'Sign-in failed', '<p data-signed-in="refused">This sign-in link has expired or was already used.</p>');
+      return page(
+        401,
+        'Sign-in failed',
+        '<p data-signed-in="refused">This sign-in link has expired or was already used.</p>',
+      );
     }
     entry.used = true;
     const buyer = this.buyers.get(entry.buyerKey)!;
@@ -113,14 +118,20 @@ export class IgvSandbox {
     );
   };
 
-  private signatureHolds(request: SandboxRequest, publicKey: KeyObject, timestamp: string, nonce: string): boolean {
+  private signatureHolds(
+    request: SandboxRequest,
+    publicKey: KeyObject,
+    timestamp: string,
+    nonce: string,
+  ): boolean {
     const signature = request.headers['signature'] ?? '';
     if (!/^[0-9]{1,12}$/.test(timestamp) || !/^[A-Za-z0-9]{6,32}$/.test(nonce)) return false;
     const now = this.options.clock.now();
     if (Math.abs(now - Number(timestamp) * 1000) > this.windowMs) return false;
     for (const [seen, at] of this.nonces) if (now - at > this.windowMs) this.nonces.delete(seen);
     if (this.nonces.has(nonce)) return false;
-    if (!verifyIgvSignature(publicKey, request.query, timestamp, nonce, request.body, signature)) return false;
+    if (!verifyIgvSignature(publicKey, request.query, timestamp, nonce, request.body, signature))
+      return false;
     this.nonces.set(nonce, now);
     return true;
   }
@@ -139,7 +150,11 @@ export class IgvSandbox {
     }
   }
 
-  private syncUser(merchantId: string, body: Record<string, unknown>, record: (code: string) => SandboxResponse) {
+  private syncUser(
+    merchantId: string,
+    body: Record<string, unknown>,
+    record: (code: string) => SandboxResponse,
+  ) {
     const key = `${merchantId}:${String(body['merchantUserNo'])}`;
     const known = this.buyers.get(key);
     const buyer: Buyer = {
@@ -151,9 +166,16 @@ export class IgvSandbox {
     };
     this.buyers.set(key, buyer);
     const authorizationCode = randomBytes(24).toString('base64url');
-    this.codes.set(authorizationCode, { buyerKey: key, expiresAt: this.options.clock.now() + this.codeTtlMs, used: false });
+    this.codes.set(authorizationCode, {
+      buyerKey: key,
+      expiresAt: this.options.clock.now() + this.codeTtlMs,
+      used: false,
+    });
     const response = record('0000');
-    return { ...response, body: JSON.stringify({ ...this.envelope('0000'), data: { userId: buyer.userId, authorizationCode } }) };
+    return {
+      ...response,
+      body: JSON.stringify({ ...this.envelope('0000'), data: { userId: buyer.userId, authorizationCode } }),
+    };
   }
 
   private answer(code: string): SandboxResponse {

@@ -1,0 +1,84 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, startDemo, type Demo } from './support.ts';
+
+let demo: Demo;
+let browser: Browser;
+
+beforeAll(async () => {
+  demo = await startDemo();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (demo && demo.process.exitCode === null) await demo.stop();
+});
+
+describe('a buyer goes from the demo shop into iGV, signed in', () => {
+  it('lands signed in, with a new code per click, and a used code is refused', async () => {
+    const page = await browser.newPage();
+    const bffCalls: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/v1/'))
+        bffCalls.push(`${request.method()} ${request.url()}`);
+    });
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Trusted Type/i.test(message.text())) violations.push(message.text());
+    });
+    await page.goto(`${demo.url}/`);
+    await page.locator('body[data-ready="true"]').waitFor();
+
+    await Promise.all([
+      page.waitForURL(`${demo.sandboxUrl}/items/**`),
+      page.getByRole('link', { name: 'Buy on iGV' }).click(),
+    ]);
+    const first = page.url();
+    expect(new URL(first).searchParams.get('authorizationCode')).toBeTruthy();
+    await expect(page.locator('[data-signed-in="yes"]').textContent()).resolves.toContain('Minji Park');
+    // One browser-to-BFF request per click, and nothing was prefetched before it.
+    expect(bffCalls.filter((c) => c.startsWith('POST'))).toHaveLength(1);
+
+    await page.goBack();
+    await page.locator('body[data-ready="true"]').waitFor();
+    await Promise.all([
+      page.waitForURL(`${demo.sandboxUrl}/items/**`),
+      page.getByRole('link', { name: 'Buy on iGV' }).click(),
+    ]);
+    const second = page.url();
+    expect(second).not.toBe(first);
+    await expect(page.locator('[data-signed-in="yes"]').textContent()).resolves.toContain('Minji Park');
+
+    const reused = await page.goto(first);
+    expect(reused?.status()).toBe(401);
+    await expect(page.locator('[data-signed-in]').getAttribute('data-signed-in')).resolves.toBe('refused');
+    expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it('signs in whichever buyer the shop picked', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${demo.url}/`);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await page.locator('#buyer').selectOption('buyer-1003');
+    // The shop hands the element a new session for the new buyer; wait until it has it.
+    await page.waitForFunction(() => {
+      const link = document.querySelector('linkgate-sso-link');
+      return link?.getAttribute('locale') === 'en';
+    });
+    await Promise.all([
+      page.waitForURL(`${demo.sandboxUrl}/items/**`),
+      page.getByRole('link', { name: 'Buy on iGV' }).click(),
+    ]);
+    await expect(page.locator('[data-buyer]').textContent()).resolves.toBe('Sam Taylor');
+    await page.close();
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const ready = await fetch(`${demo.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await demo.stop()).toBe(0);
+    expect(demo.output()).toContain('SIGTERM: closing');
+  });
+});
