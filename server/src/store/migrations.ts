@@ -26,4 +26,50 @@ export const MIGRATIONS: readonly string[] = [
      updated_at BIGINT NOT NULL,
      PRIMARY KEY (merchant_user_id, provider)
    );`,
+  `CREATE TABLE links (
+     link_id TEXT PRIMARY KEY,
+     merchant_user_id TEXT NOT NULL REFERENCES users(merchant_user_id),
+     provider TEXT NOT NULL,
+     wallet TEXT,
+     status TEXT NOT NULL,
+     request_id TEXT NOT NULL,
+     state_hash TEXT UNIQUE,
+     state_used_at BIGINT,
+     origin TEXT NOT NULL,
+     return_to TEXT,
+     token_sealed TEXT,
+     error_code TEXT,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     UNIQUE (provider, request_id)
+   );
+   CREATE INDEX links_by_user ON links(merchant_user_id, provider, status);
+   CREATE TABLE notifications (
+     provider TEXT NOT NULL,
+     dedupe_key TEXT NOT NULL,
+     received_at BIGINT NOT NULL,
+     PRIMARY KEY (provider, dedupe_key)
+   );
+   CREATE TABLE payments (
+     payment_id TEXT PRIMARY KEY,
+     merchant_user_id TEXT NOT NULL REFERENCES users(merchant_user_id),
+     provider TEXT NOT NULL,
+     link_id TEXT REFERENCES links(link_id),
+     request_id TEXT NOT NULL,
+     merchant_transaction_id TEXT NOT NULL,
+     amount TEXT NOT NULL,
+     currency TEXT NOT NULL,
+     status TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL,
+     UNIQUE (provider, request_id)
+   );
+   CREATE TABLE idempotency_keys (
+     scope_key TEXT PRIMARY KEY,
+     request_hash TEXT NOT NULL,
+     status_code INTEGER,
+     response TEXT,
+     created_at BIGINT NOT NULL
+   );`,
 ];

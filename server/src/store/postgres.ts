@@ -1,6 +1,20 @@
 import pg from 'pg';
 import { MIGRATIONS } from './migrations.ts';
-import type { ProviderAccountRow, SessionRow, Store, UserRow } from './store.ts';
+import { LINK_COLUMNS, PAYMENT_COLUMNS, placeholders } from './columns.ts';
+import type {
+  IdempotencyClaim,
+  LinkRow,
+  LinkStatus,
+  NotifiedChange,
+  PaymentRow,
+  PaymentStatus,
+  ProviderAccountRow,
+  SessionRow,
+  Store,
+  UserRow,
+} from './store.ts';
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
 
 // BIGINT columns hold millisecond times, which fit a JS number exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (text) => Number(text));
@@ -134,4 +148,225 @@ export class PostgresStore implements Store {
     );
     return rows[0] as ProviderAccountRow | undefined;
   }
+
+  /** Runs `work` in one transaction on one connection. */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async insertLink(row: LinkRow): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO links (link_id, merchant_user_id, provider, wallet, status, request_id, state_hash, state_used_at,
+         origin, return_to, token_sealed, error_code, created_at, updated_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+      [
+        row.linkId,
+        row.merchantUserId,
+        row.provider,
+        row.wallet,
+        row.status,
+        row.requestId,
+        row.stateHash,
+        row.stateUsedAt,
+        row.origin,
+        row.returnTo,
+        row.tokenSealed,
+        row.errorCode,
+        row.createdAt,
+        row.updatedAt,
+        row.expiresAt,
+      ],
+    );
+  }
+
+  async getLink(linkId: string): Promise<LinkRow | undefined> {
+    const { rows } = await this.pool.query(`SELECT ${LINK_COLUMNS} FROM links WHERE link_id = $1`, [linkId]);
+    return rows[0] as LinkRow | undefined;
+  }
+
+  async listLinks(merchantUserId: string): Promise<LinkRow[]> {
+    const { rows } = await this.pool.query(
+      `SELECT ${LINK_COLUMNS} FROM links WHERE merchant_user_id = $1 ORDER BY created_at, link_id`,
+      [merchantUserId],
+    );
+    return rows as LinkRow[];
+  }
+
+  async findLink(merchantUserId: string, provider: string, status: LinkStatus, wallet?: string) {
+    const { rows } = await this.pool.query(
+      `SELECT ${LINK_COLUMNS} FROM links WHERE merchant_user_id = $1 AND provider = $2 AND status = $3
+         AND ($4::text IS NULL OR wallet = $4) ORDER BY updated_at DESC LIMIT 1`,
+      [merchantUserId, provider, status, wallet ?? null],
+    );
+    return rows[0] as LinkRow | undefined;
+  }
+
+  async consumeLinkState(stateHash: string, at: number): Promise<LinkRow | undefined> {
+    const { rows } = await this.pool.query(
+      `UPDATE links SET state_used_at = $1 WHERE state_hash = $2 AND state_used_at IS NULL RETURNING ${LINK_COLUMNS}`,
+      [at, stateHash],
+    );
+    return rows[0] as LinkRow | undefined;
+  }
+
+  async transitionLink(
+    linkId: string,
+    from: readonly LinkStatus[],
+    status: LinkStatus,
+    at: number,
+    patch: { tokenSealed?: string | null; errorCode?: string | null } = {},
+  ): Promise<boolean> {
+    return moveLink(this.pool, linkId, from, status, at, patch);
+  }
+
+  async applyNotification(
+    provider: string,
+    dedupeKey: string,
+    at: number,
+    change: NotifiedChange | undefined,
+  ) {
+    return this.transaction(async (client) => {
+      const fresh = await client.query(
+        'INSERT INTO notifications (provider, dedupe_key, received_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+        [provider, dedupeKey, at],
+      );
+      if (fresh.rowCount !== 1) return { duplicate: true, changed: false };
+      if (!change) return { duplicate: false, changed: false };
+      if (change.kind === 'link') {
+        const { rows } = await client.query<{ linkId: string }>(
+          'SELECT link_id AS "linkId" FROM links WHERE provider = $1 AND request_id = $2',
+          [provider, change.requestId],
+        );
+        const linkId = rows[0]?.linkId;
+        if (!linkId) return { duplicate: false, changed: false };
+        const patch = { tokenSealed: change.tokenSealed, errorCode: change.errorCode };
+        const changed = await moveLink(client, linkId, change.from, change.status, at, patch);
+        return { duplicate: false, changed, linkId };
+      }
+      const { rows } = await client.query<{ paymentId: string }>(
+        'SELECT payment_id AS "paymentId" FROM payments WHERE provider = $1 AND request_id = $2',
+        [provider, change.requestId],
+      );
+      const paymentId = rows[0]?.paymentId;
+      if (!paymentId) return { duplicate: false, changed: false };
+      const changed = await movePayment(client, paymentId, change.from, change.status, at);
+      return { duplicate: false, changed, paymentId };
+    });
+  }
+
+  async insertPayment(row: PaymentRow): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO payments (payment_id, merchant_user_id, provider, link_id, request_id, merchant_transaction_id,
+         amount, currency, status, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        row.paymentId,
+        row.merchantUserId,
+        row.provider,
+        row.linkId,
+        row.requestId,
+        row.merchantTransactionId,
+        row.amount,
+        row.currency,
+        row.status,
+        row.createdAt,
+        row.updatedAt,
+      ],
+    );
+  }
+
+  async getPayment(paymentId: string): Promise<PaymentRow | undefined> {
+    const { rows } = await this.pool.query(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE payment_id = $1`, [
+      paymentId,
+    ]);
+    return rows[0] as PaymentRow | undefined;
+  }
+
+  async transitionPayment(
+    paymentId: string,
+    from: readonly PaymentStatus[],
+    status: PaymentStatus,
+    at: number,
+  ) {
+    return movePayment(this.pool, paymentId, from, status, at);
+  }
+
+  async claimIdempotencyKey(scopeKey: string, requestHash: string, at: number): Promise<IdempotencyClaim> {
+    const inserted = await this.pool.query(
+      'INSERT INTO idempotency_keys (scope_key, request_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [scopeKey, requestHash, at],
+    );
+    if (inserted.rowCount === 1) return { state: 'new' };
+    const { rows } = await this.pool.query<{
+      requestHash: string;
+      statusCode: number | null;
+      response: string | null;
+    }>(
+      'SELECT request_hash AS "requestHash", status_code AS "statusCode", response FROM idempotency_keys WHERE scope_key = $1',
+      [scopeKey],
+    );
+    const row = rows[0];
+    if (!row) return { state: 'in_progress' };
+    if (row.requestHash !== requestHash) return { state: 'mismatch' };
+    if (row.statusCode === null || row.response === null) return { state: 'in_progress' };
+    return { state: 'replay', statusCode: row.statusCode, response: row.response };
+  }
+
+  async completeIdempotencyKey(scopeKey: string, statusCode: number, response: string): Promise<void> {
+    await this.pool.query(
+      'UPDATE idempotency_keys SET status_code = $1, response = $2 WHERE scope_key = $3',
+      [statusCode, response, scopeKey],
+    );
+  }
+
+  async releaseIdempotencyKey(scopeKey: string): Promise<void> {
+    await this.pool.query('DELETE FROM idempotency_keys WHERE scope_key = $1 AND status_code IS NULL', [
+      scopeKey,
+    ]);
+  }
+}
+
+async function moveLink(
+  db: Queryable,
+  linkId: string,
+  from: readonly LinkStatus[],
+  status: LinkStatus,
+  at: number,
+  patch: { tokenSealed?: string | null | undefined; errorCode?: string | null | undefined },
+): Promise<boolean> {
+  const sets = ['status = $1', 'updated_at = $2'];
+  const params: unknown[] = [status, at];
+  if (patch.tokenSealed !== undefined)
+    (params.push(patch.tokenSealed), sets.push(`token_sealed = $${params.length}`));
+  if (patch.errorCode !== undefined)
+    (params.push(patch.errorCode), sets.push(`error_code = $${params.length}`));
+  params.push(linkId);
+  const where = `link_id = $${params.length} AND status IN (${placeholders(from.length, 'postgres', params.length + 1)})`;
+  const result = await db.query(`UPDATE links SET ${sets.join(', ')} WHERE ${where}`, [...params, ...from]);
+  return result.rowCount === 1;
+}
+
+async function movePayment(
+  db: Queryable,
+  paymentId: string,
+  from: readonly PaymentStatus[],
+  status: PaymentStatus,
+  at: number,
+): Promise<boolean> {
+  const result = await db.query(
+    `UPDATE payments SET status = $1, updated_at = $2 WHERE payment_id = $3 AND status IN (${placeholders(from.length, 'postgres', 4)})`,
+    [status, at, paymentId, ...from],
+  );
+  return result.rowCount === 1;
 }

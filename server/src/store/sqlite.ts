@@ -2,7 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
-import type { ProviderAccountRow, SessionRow, Store, UserRow } from './store.ts';
+import { LINK_COLUMNS, PAYMENT_COLUMNS, placeholders } from './columns.ts';
+import type {
+  IdempotencyClaim,
+  LinkRow,
+  LinkStatus,
+  NotifiedChange,
+  PaymentRow,
+  PaymentStatus,
+  ProviderAccountRow,
+  SessionRow,
+  Store,
+  UserRow,
+} from './store.ts';
 
 interface RawSession {
   token_hash: string;
@@ -153,5 +165,173 @@ export class SqliteStore implements Store {
         updatedAt: raw.updated_at,
       }
     );
+  }
+
+  async insertLink(row: LinkRow): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO links (link_id, merchant_user_id, provider, wallet, status, request_id, state_hash, state_used_at,
+           origin, return_to, token_sealed, error_code, created_at, updated_at, expires_at)
+         VALUES (@linkId, @merchantUserId, @provider, @wallet, @status, @requestId, @stateHash, @stateUsedAt,
+           @origin, @returnTo, @tokenSealed, @errorCode, @createdAt, @updatedAt, @expiresAt)`,
+      )
+      .run(row);
+  }
+
+  async getLink(linkId: string): Promise<LinkRow | undefined> {
+    return this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links WHERE link_id = ?`).get(linkId) as
+      LinkRow | undefined;
+  }
+
+  async listLinks(merchantUserId: string): Promise<LinkRow[]> {
+    return this.db
+      .prepare(`SELECT ${LINK_COLUMNS} FROM links WHERE merchant_user_id = ? ORDER BY created_at, link_id`)
+      .all(merchantUserId) as LinkRow[];
+  }
+
+  async findLink(merchantUserId: string, provider: string, status: LinkStatus, wallet?: string) {
+    return this.db
+      .prepare(
+        `SELECT ${LINK_COLUMNS} FROM links WHERE merchant_user_id = ? AND provider = ? AND status = ?
+           AND (? IS NULL OR wallet = ?) ORDER BY updated_at DESC LIMIT 1`,
+      )
+      .get(merchantUserId, provider, status, wallet ?? null, wallet ?? null) as LinkRow | undefined;
+  }
+
+  async consumeLinkState(stateHash: string, at: number): Promise<LinkRow | undefined> {
+    const consume = this.db.transaction(() => {
+      const used = this.db
+        .prepare('UPDATE links SET state_used_at = ? WHERE state_hash = ? AND state_used_at IS NULL')
+        .run(at, stateHash);
+      if (used.changes !== 1) return undefined;
+      return this.db
+        .prepare(`SELECT ${LINK_COLUMNS} FROM links WHERE state_hash = ?`)
+        .get(stateHash) as LinkRow;
+    });
+    return consume.immediate();
+  }
+
+  async transitionLink(
+    linkId: string,
+    from: readonly LinkStatus[],
+    status: LinkStatus,
+    at: number,
+    patch: { tokenSealed?: string | null; errorCode?: string | null } = {},
+  ): Promise<boolean> {
+    return this.moveLink('link_id', linkId, from, status, at, patch);
+  }
+
+  private moveLink(
+    key: 'link_id' | 'request_id',
+    value: string,
+    from: readonly LinkStatus[],
+    status: LinkStatus,
+    at: number,
+    patch: { tokenSealed?: string | null; errorCode?: string | null },
+  ): boolean {
+    const sets = ['status = ?', 'updated_at = ?'];
+    const params: unknown[] = [status, at];
+    if (patch.tokenSealed !== undefined) (sets.push('token_sealed = ?'), params.push(patch.tokenSealed));
+    if (patch.errorCode !== undefined) (sets.push('error_code = ?'), params.push(patch.errorCode));
+    const sql = `UPDATE links SET ${sets.join(', ')} WHERE ${key} = ? AND status IN (${placeholders(from.length, 'sqlite')})`;
+    return this.db.prepare(sql).run(...params, value, ...from).changes === 1;
+  }
+
+  async applyNotification(
+    provider: string,
+    dedupeKey: string,
+    at: number,
+    change: NotifiedChange | undefined,
+  ) {
+    const apply = this.db.transaction(() => {
+      const fresh = this.db
+        .prepare(
+          'INSERT INTO notifications (provider, dedupe_key, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        )
+        .run(provider, dedupeKey, at);
+      if (fresh.changes !== 1) return { duplicate: true, changed: false };
+      if (!change) return { duplicate: false, changed: false };
+      if (change.kind === 'link') {
+        const link = this.db
+          .prepare('SELECT link_id AS "linkId" FROM links WHERE provider = ? AND request_id = ?')
+          .get(provider, change.requestId) as { linkId: string } | undefined;
+        if (!link) return { duplicate: false, changed: false };
+        const patch = { tokenSealed: change.tokenSealed, errorCode: change.errorCode };
+        const changed = this.moveLink('link_id', link.linkId, change.from, change.status, at, patch);
+        return { duplicate: false, changed, linkId: link.linkId };
+      }
+      const payment = this.db
+        .prepare('SELECT payment_id AS "paymentId" FROM payments WHERE provider = ? AND request_id = ?')
+        .get(provider, change.requestId) as { paymentId: string } | undefined;
+      if (!payment) return { duplicate: false, changed: false };
+      const changed = this.movePayment(payment.paymentId, change.from, change.status, at);
+      return { duplicate: false, changed, paymentId: payment.paymentId };
+    });
+    return apply.immediate();
+  }
+
+  async insertPayment(row: PaymentRow): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO payments (payment_id, merchant_user_id, provider, link_id, request_id, merchant_transaction_id,
+           amount, currency, status, created_at, updated_at)
+         VALUES (@paymentId, @merchantUserId, @provider, @linkId, @requestId, @merchantTransactionId,
+           @amount, @currency, @status, @createdAt, @updatedAt)`,
+      )
+      .run(row);
+  }
+
+  async getPayment(paymentId: string): Promise<PaymentRow | undefined> {
+    return this.db.prepare(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE payment_id = ?`).get(paymentId) as
+      PaymentRow | undefined;
+  }
+
+  async transitionPayment(
+    paymentId: string,
+    from: readonly PaymentStatus[],
+    status: PaymentStatus,
+    at: number,
+  ) {
+    return this.movePayment(paymentId, from, status, at);
+  }
+
+  private movePayment(
+    paymentId: string,
+    from: readonly PaymentStatus[],
+    status: PaymentStatus,
+    at: number,
+  ): boolean {
+    const sql = `UPDATE payments SET status = ?, updated_at = ? WHERE payment_id = ? AND status IN (${placeholders(from.length, 'sqlite')})`;
+    return this.db.prepare(sql).run(status, at, paymentId, ...from).changes === 1;
+  }
+
+  async claimIdempotencyKey(scopeKey: string, requestHash: string, at: number): Promise<IdempotencyClaim> {
+    const claim = this.db.transaction((): IdempotencyClaim => {
+      const inserted = this.db
+        .prepare(
+          'INSERT INTO idempotency_keys (scope_key, request_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+        )
+        .run(scopeKey, requestHash, at);
+      if (inserted.changes === 1) return { state: 'new' };
+      const row = this.db
+        .prepare(
+          'SELECT request_hash AS "requestHash", status_code AS "statusCode", response FROM idempotency_keys WHERE scope_key = ?',
+        )
+        .get(scopeKey) as { requestHash: string; statusCode: number | null; response: string | null };
+      if (row.requestHash !== requestHash) return { state: 'mismatch' };
+      if (row.statusCode === null || row.response === null) return { state: 'in_progress' };
+      return { state: 'replay', statusCode: row.statusCode, response: row.response };
+    });
+    return claim.immediate();
+  }
+
+  async completeIdempotencyKey(scopeKey: string, statusCode: number, response: string): Promise<void> {
+    this.db
+      .prepare('UPDATE idempotency_keys SET status_code = ?, response = ? WHERE scope_key = ?')
+      .run(statusCode, response, scopeKey);
+  }
+
+  async releaseIdempotencyKey(scopeKey: string): Promise<void> {
+    this.db.prepare('DELETE FROM idempotency_keys WHERE scope_key = ? AND status_code IS NULL').run(scopeKey);
   }
 }

@@ -29,6 +29,64 @@ export interface ProviderAccountRow {
   updatedAt: number;
 }
 
+export type LinkStatus = 'pending' | 'linked' | 'failed' | 'cancelled' | 'expired' | 'unlinked';
+export type PaymentStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface LinkRow {
+  linkId: string;
+  merchantUserId: string;
+  provider: string;
+  /** The wallet or payment method the link is for (e.g. AlipayHK), where the provider has several. */
+  wallet: string | null;
+  status: LinkStatus;
+  /** Our request id at the provider: how its notifications name the link. */
+  requestId: string;
+  /** SHA-256 of the one-time state carried through the provider's return. */
+  stateHash: string | null;
+  stateUsedAt: number | null;
+  /** The page origin that started the link: the only target of the return page's message. */
+  origin: string;
+  returnTo: string | null;
+  tokenSealed: string | null;
+  errorCode: string | null;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+}
+
+export interface PaymentRow {
+  paymentId: string;
+  merchantUserId: string;
+  provider: string;
+  linkId: string | null;
+  requestId: string;
+  merchantTransactionId: string;
+  amount: string;
+  currency: string;
+  status: PaymentStatus;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A state change a provider notification asks for; applied only if it moves forward. */
+export type NotifiedChange =
+  | {
+      kind: 'link';
+      requestId: string;
+      status: LinkStatus;
+      /** The statuses the link may be in for this change to apply. */
+      from: readonly LinkStatus[];
+      tokenSealed?: string | null;
+      errorCode?: string | null;
+    }
+  | { kind: 'payment'; requestId: string; status: PaymentStatus; from: readonly PaymentStatus[] };
+
+export type IdempotencyClaim =
+  | { state: 'new' }
+  | { state: 'replay'; statusCode: number; response: string }
+  | { state: 'mismatch' }
+  | { state: 'in_progress' };
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   /** Brings the schema to the newest version; safe to run at every start and from several instances. */
@@ -49,4 +107,51 @@ export interface Store {
 
   upsertProviderAccount(row: ProviderAccountRow): Promise<void>;
   getProviderAccount(merchantUserId: string, provider: string): Promise<ProviderAccountRow | undefined>;
+
+  insertLink(row: LinkRow): Promise<void>;
+  getLink(linkId: string): Promise<LinkRow | undefined>;
+  listLinks(merchantUserId: string): Promise<LinkRow[]>;
+  /** The newest link of a buyer with a provider in a status, optionally for one wallet. */
+  findLink(
+    merchantUserId: string,
+    provider: string,
+    status: LinkStatus,
+    wallet?: string,
+  ): Promise<LinkRow | undefined>;
+  /** Marks a return state used and gives its link; a used or unknown state gives undefined. */
+  consumeLinkState(stateHash: string, at: number): Promise<LinkRow | undefined>;
+  /** Moves a link to `status` only from one of `from`; true when it moved. */
+  transitionLink(
+    linkId: string,
+    from: readonly LinkStatus[],
+    status: LinkStatus,
+    at: number,
+    patch?: { tokenSealed?: string | null; errorCode?: string | null },
+  ): Promise<boolean>;
+
+  /**
+   * Records a notification and applies its change in one transaction. A notification seen
+   * before (same provider and dedupe key) changes nothing; `changed` says whether state moved.
+   */
+  applyNotification(
+    provider: string,
+    dedupeKey: string,
+    at: number,
+    change: NotifiedChange | undefined,
+  ): Promise<{ duplicate: boolean; changed: boolean; linkId?: string; paymentId?: string }>;
+
+  insertPayment(row: PaymentRow): Promise<void>;
+  getPayment(paymentId: string): Promise<PaymentRow | undefined>;
+  transitionPayment(
+    paymentId: string,
+    from: readonly PaymentStatus[],
+    status: PaymentStatus,
+    at: number,
+  ): Promise<boolean>;
+
+  /** Claims an idempotency key for a request hash; a finished one replays its answer. */
+  claimIdempotencyKey(scopeKey: string, requestHash: string, at: number): Promise<IdempotencyClaim>;
+  completeIdempotencyKey(scopeKey: string, statusCode: number, response: string): Promise<void>;
+  /** Frees a key whose request may be tried again (it never reached a decision). */
+  releaseIdempotencyKey(scopeKey: string): Promise<void>;
 }

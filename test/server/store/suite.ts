@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../../../server/src/store/store.ts';
+import type { LinkRow, Store } from '../../../server/src/store/store.ts';
 
 /** One behaviour suite every store passes unchanged: SQLite here, PostgreSQL for several instances. */
 export function storeSuite(name: string, open: () => Promise<Store>): void {
@@ -105,6 +105,116 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
         updatedAt: 20,
       });
       expect(await store.getProviderAccount('u3', 'pingpong')).toBeUndefined();
+      await store.close();
+    });
+
+    const link = (id: string, user: string, extra: Partial<LinkRow> = {}): LinkRow => ({
+      linkId: id,
+      merchantUserId: user,
+      provider: 'pingpong',
+      wallet: 'AlipayHK',
+      status: 'pending',
+      requestId: `req-${id}`,
+      stateHash: `state-${id}`,
+      stateUsedAt: null,
+      origin: 'https://shop.example',
+      returnTo: null,
+      tokenSealed: null,
+      errorCode: null,
+      createdAt: 1,
+      updatedAt: 1,
+      expiresAt: 1000,
+      ...extra,
+    });
+
+    it('consumes a return state once', async () => {
+      const store = await open();
+      await store.upsertUser(user('u4'));
+      await store.insertLink(link('l1', 'u4'));
+      expect((await store.consumeLinkState('state-l1', 5))?.linkId).toBe('l1');
+      expect(await store.consumeLinkState('state-l1', 6)).toBeUndefined();
+      expect(await store.consumeLinkState('state-unknown', 6)).toBeUndefined();
+      await store.close();
+    });
+
+    it('moves links only forward and lists them per buyer', async () => {
+      const store = await open();
+      await store.upsertUser(user('u5'));
+      await store.insertLink(link('l2', 'u5'));
+      expect(await store.transitionLink('l2', ['pending'], 'linked', 10, { tokenSealed: 'v1.tok' })).toBe(
+        true,
+      );
+      expect(await store.transitionLink('l2', ['pending'], 'failed', 11)).toBe(false);
+      expect(await store.transitionLink('l2', ['linked'], 'unlinked', 12, { tokenSealed: null })).toBe(true);
+      const stored = await store.getLink('l2');
+      expect(stored).toMatchObject({ status: 'unlinked', tokenSealed: null, updatedAt: 12 });
+      expect((await store.listLinks('u5')).map((l) => l.linkId)).toEqual(['l2']);
+      await store.close();
+    });
+
+    it('applies ten identical notifications at once as one change', async () => {
+      const store = await open();
+      await store.upsertUser(user('u6'));
+      await store.insertLink(link('l3', 'u6'));
+      const change = {
+        kind: 'link' as const,
+        requestId: 'req-l3',
+        status: 'linked' as const,
+        from: ['pending' as const],
+        tokenSealed: 'v1.t',
+      };
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => store.applyNotification('pingpong', 'n-1', 20, change)),
+      );
+      expect(results.filter((r) => r.changed)).toHaveLength(1);
+      expect(results.filter((r) => r.duplicate)).toHaveLength(9);
+      expect((await store.findLink('u6', 'pingpong', 'linked', 'AlipayHK'))?.linkId).toBe('l3');
+      expect(await store.findLink('u6', 'pingpong', 'linked', 'GCash')).toBeUndefined();
+      await store.close();
+    });
+
+    it('replays an idempotency key, refuses it for another body, and frees an unfinished one', async () => {
+      const store = await open();
+      expect(await store.claimIdempotencyKey('pay:k1', 'hash-a', 1)).toEqual({ state: 'new' });
+      expect(await store.claimIdempotencyKey('pay:k1', 'hash-a', 2)).toEqual({ state: 'in_progress' });
+      expect(await store.claimIdempotencyKey('pay:k1', 'hash-b', 2)).toEqual({ state: 'mismatch' });
+      await store.completeIdempotencyKey('pay:k1', 201, '{"ok":1}');
+      expect(await store.claimIdempotencyKey('pay:k1', 'hash-a', 3)).toEqual({
+        state: 'replay',
+        statusCode: 201,
+        response: '{"ok":1}',
+      });
+      expect(await store.claimIdempotencyKey('pay:k2', 'hash-a', 1)).toEqual({ state: 'new' });
+      await store.releaseIdempotencyKey('pay:k2');
+      expect(await store.claimIdempotencyKey('pay:k2', 'hash-c', 1)).toEqual({ state: 'new' });
+      await store.close();
+    });
+
+    it('moves payments forward only', async () => {
+      const store = await open();
+      await store.upsertUser(user('u7'));
+      await store.insertPayment({
+        paymentId: 'p1',
+        merchantUserId: 'u7',
+        provider: 'pingpong',
+        linkId: null,
+        requestId: 'pr1',
+        merchantTransactionId: 'm1',
+        amount: '10.00',
+        currency: 'HKD',
+        status: 'pending',
+        createdAt: 1,
+        updatedAt: 1,
+      });
+      const paid = await store.applyNotification('pingpong', 'pay-1', 5, {
+        kind: 'payment',
+        requestId: 'pr1',
+        status: 'succeeded',
+        from: ['pending'],
+      });
+      expect(paid).toEqual({ duplicate: false, changed: true, paymentId: 'p1' });
+      expect(await store.transitionPayment('p1', ['pending'], 'failed', 6)).toBe(false);
+      expect((await store.getPayment('p1'))?.status).toBe('succeeded');
       await store.close();
     });
   });

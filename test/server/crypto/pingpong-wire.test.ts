@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { pingpongEnvelope, pingpongSign, pingpongVerify } from '../../../server/src/providers/pingpong/wire.ts';
+
+const vectors = JSON.parse(
+  readFileSync(new URL('../../../../shared/vectors/pingpong-sign.json', import.meta.url), 'utf8'),
+) as { salt: string; request: Record<string, string>; response: Record<string, string> };
+
+describe('PingPong sign (vectors/pingpong-sign.json)', () => {
+  it('reproduces the published request sign byte for byte', () => {
+    expect(pingpongSign(vectors.request, vectors.salt, 'SHA256')).toBe(vectors.request['sign']);
+    expect(pingpongVerify(vectors.request, vectors.salt)).toBe(true);
+  });
+
+  it('reproduces the published answer sign byte for byte', () => {
+    expect(pingpongSign(vectors.response, vectors.salt, 'SHA256')).toBe(vectors.response['sign']);
+    expect(pingpongVerify(vectors.response, vectors.salt)).toBe(true);
+  });
+
+  it('refuses a changed field, a wrong salt, a missing sign and an unknown signType', () => {
+    expect(pingpongVerify({ ...vectors.response, code: '000000' }, vectors.salt)).toBe(false);
+    expect(pingpongVerify(vectors.response, `${vectors.salt}0`)).toBe(false);
+    const { sign: _sign, ...unsigned } = vectors.response;
+    expect(pingpongVerify(unsigned, vectors.salt)).toBe(false);
+    expect(pingpongVerify({ ...vectors.response, signType: 'NONE' }, vectors.salt)).toBe(false);
+    expect(pingpongVerify({ ...vectors.response, sign: 'AB' }, vectors.salt)).toBe(false);
+  });
+
+  it('skips empty and null fields, so adding one does not change the sign', () => {
+    const base = pingpongSign(vectors.request, vectors.salt, 'SHA256');
+    expect(pingpongSign({ ...vectors.request, empty: '', nothing: null }, vectors.salt, 'SHA256')).toBe(base);
+  });
+
+  it('signs MD5 envelopes when signType says so', () => {
+    const envelope = pingpongEnvelope({ accId: 'a', clientId: 'c', salt: 's', signType: 'MD5' }, { requestId: 'r1' });
+    expect(envelope.sign).toMatch(/^[0-9A-F]{32}$/);
+    expect(pingpongVerify(envelope, 's')).toBe(true);
+  });
+});
