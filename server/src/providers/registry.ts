@@ -4,17 +4,21 @@ import { LinkgateError } from '../errors.ts';
 import type { Transport } from '../transport/transport.ts';
 import { IgvAdapter } from './igv/adapter.ts';
 import { readIgvSettings, type IgvSettings } from './igv/settings.ts';
+import { PingPongAdapter } from './pingpong/adapter.ts';
+import { readPingPongSettings, type PingPongSettings } from './pingpong/settings.ts';
 import { PROVIDER_IDS, type ProviderAdapter, type ProviderId } from './types.ts';
 
 /** Every provider's settings; a missing entry means the provider is disabled. */
 export interface ProviderSettings {
   igv?: IgvSettings;
+  pingpong?: PingPongSettings;
 }
 
 /** The only place that switches on a provider id: settings are read and adapters built here. */
 export function readProviderSettings(env: EnvReader): ProviderSettings {
   const igv = readIgvSettings(env);
-  return { ...(igv ? { igv } : {}) };
+  const pingpong = readPingPongSettings(env);
+  return { ...(igv ? { igv } : {}), ...(pingpong ? { pingpong } : {}) };
 }
 
 export interface AdapterDeps {
@@ -27,6 +31,8 @@ export class ProviderRegistry {
 
   constructor(settings: ProviderSettings, deps: AdapterDeps) {
     if (settings.igv) this.adapters.set('igv', new IgvAdapter(settings.igv, deps.transport, deps.clock));
+    if (settings.pingpong)
+      this.adapters.set('pingpong', new PingPongAdapter(settings.pingpong, deps.transport));
   }
 
   /** Hosts of every enabled provider: the transport's allowlist. */

@@ -347,10 +347,14 @@ async function moveLink(
 ): Promise<boolean> {
   const sets = ['status = $1', 'updated_at = $2'];
   const params: unknown[] = [status, at];
-  if (patch.tokenSealed !== undefined)
-    (params.push(patch.tokenSealed), sets.push(`token_sealed = $${params.length}`));
-  if (patch.errorCode !== undefined)
-    (params.push(patch.errorCode), sets.push(`error_code = $${params.length}`));
+  if (patch.tokenSealed !== undefined) {
+    params.push(patch.tokenSealed);
+    sets.push(`token_sealed = $${params.length}`);
+  }
+  if (patch.errorCode !== undefined) {
+    params.push(patch.errorCode);
+    sets.push(`error_code = $${params.length}`);
+  }
   params.push(linkId);
   const where = `link_id = $${params.length} AND status IN (${placeholders(from.length, 'postgres', params.length + 1)})`;
   const result = await db.query(`UPDATE links SET ${sets.join(', ')} WHERE ${where}`, [...params, ...from]);

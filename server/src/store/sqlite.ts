@@ -231,8 +231,14 @@ export class SqliteStore implements Store {
   ): boolean {
     const sets = ['status = ?', 'updated_at = ?'];
     const params: unknown[] = [status, at];
-    if (patch.tokenSealed !== undefined) (sets.push('token_sealed = ?'), params.push(patch.tokenSealed));
-    if (patch.errorCode !== undefined) (sets.push('error_code = ?'), params.push(patch.errorCode));
+    if (patch.tokenSealed !== undefined) {
+      sets.push('token_sealed = ?');
+      params.push(patch.tokenSealed);
+    }
+    if (patch.errorCode !== undefined) {
+      sets.push('error_code = ?');
+      params.push(patch.errorCode);
+    }
     const sql = `UPDATE links SET ${sets.join(', ')} WHERE ${key} = ? AND status IN (${placeholders(from.length, 'sqlite')})`;
     return this.db.prepare(sql).run(...params, value, ...from).changes === 1;
   }

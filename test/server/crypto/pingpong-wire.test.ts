@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pingpongEnvelope, pingpongSign, pingpongVerify } from '../../../server/src/providers/pingpong/wire.ts';
+import {
+  pingpongEnvelope,
+  pingpongSign,
+  pingpongVerify,
+} from '../../../server/src/providers/pingpong/wire.ts';
 
 const vectors = JSON.parse(
   readFileSync(new URL('../../../../shared/vectors/pingpong-sign.json', import.meta.url), 'utf8'),
@@ -32,7 +36,10 @@ describe('PingPong sign (vectors/pingpong-sign.json)', () => {
   });
 
   it('signs MD5 envelopes when signType says so', () => {
-    const envelope = pingpongEnvelope({ accId: 'a', clientId: 'c', salt: 's', signType: 'MD5' }, { requestId: 'r1' });
+    const envelope = pingpongEnvelope(
+      { accId: 'a', clientId: 'c', salt: 's', signType: 'MD5' },
+      { requestId: 'r1' },
+    );
     expect(envelope.sign).toMatch(/^[0-9A-F]{32}$/);
     expect(pingpongVerify(envelope, 's')).toBe(true);
   });

@@ -23,13 +23,19 @@ export interface PingPongEnvelope {
  */
 export function pingpongSignedString(fields: Readonly<Record<string, unknown>>, salt: string): string {
   const pairs = Object.keys(fields)
-    .filter((key) => key !== 'sign' && fields[key] !== null && fields[key] !== undefined && fields[key] !== '')
+    .filter(
+      (key) => key !== 'sign' && fields[key] !== null && fields[key] !== undefined && fields[key] !== '',
+    )
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((key) => `${key}=${String(fields[key])}`);
   return salt + pairs.join('&');
 }
 
-export function pingpongSign(fields: Readonly<Record<string, unknown>>, salt: string, signType: PingPongSignType): string {
+export function pingpongSign(
+  fields: Readonly<Record<string, unknown>>,
+  salt: string,
+  signType: PingPongSignType,
+): string {
   const algorithm = signType === 'MD5' ? 'md5' : 'sha256';
   return createHash(algorithm).update(pingpongSignedString(fields, salt), 'utf8').digest('hex').toUpperCase();
 }

@@ -1,0 +1,60 @@
+import type { Clock } from '../clock.ts';
+import type { DataKeyring } from '../crypto/sealed.ts';
+import { LinkgateError } from '../errors.ts';
+import type { LinkEvents } from '../links/events.ts';
+import { tokenContext } from '../links/links.ts';
+import { LINK_FROM } from '../links/status.ts';
+import type { ProviderRegistry } from '../providers/registry.ts';
+import type { NotificationChange } from '../providers/types.ts';
+import type { NotifiedChange, Store } from '../store/store.ts';
+
+/**
+ * Provider notifications: verified on the raw body, deduplicated and applied in one store
+ * transaction, forward-only. The caller answers with the acknowledgement the provider expects.
+ */
+export class Notifications {
+  constructor(
+    private readonly deps: {
+      registry: ProviderRegistry;
+      store: Store;
+      keyring: DataKeyring;
+      clock: Clock;
+      events: LinkEvents;
+    },
+  ) {}
+
+  async receive(providerId: string, rawBody: Buffer, headers: Readonly<Record<string, string | undefined>>) {
+    const adapter = this.deps.registry.resolve(providerId);
+    if (!adapter.notifications) throw new LinkgateError('NOT_FOUND');
+    const parsed = adapter.notifications.parse(rawBody, headers);
+    const change = this.toStored(adapter.id, parsed.change);
+    const result = await this.deps.store.applyNotification(
+      adapter.id,
+      parsed.dedupeKey,
+      this.deps.clock.now(),
+      change,
+    );
+    if (result.changed && result.linkId) this.deps.events.publish(result.linkId);
+    return { ack: adapter.notifications.ack, ...result };
+  }
+
+  private toStored(provider: string, change: NotificationChange | undefined): NotifiedChange | undefined {
+    if (!change) return undefined;
+    if (change.kind === 'payment') {
+      return { kind: 'payment', requestId: change.requestId, status: change.status, from: ['pending'] };
+    }
+    const stored: NotifiedChange = {
+      kind: 'link',
+      requestId: change.requestId,
+      status: change.status,
+      from: LINK_FROM[change.status],
+    };
+    // Sealed to the link's provider and request id, so the value opens nowhere else.
+    if (change.token !== undefined) {
+      stored.tokenSealed = this.deps.keyring.seal(change.token, tokenContext(provider, change.requestId));
+    }
+    if (change.status === 'unlinked') stored.tokenSealed = null;
+    if (change.errorCode !== undefined) stored.errorCode = change.errorCode;
+    return stored;
+  }
+}

@@ -1,0 +1,73 @@
+import { LitElement, type PropertyDeclarations } from 'lit';
+import { LinkgateClient } from '../client.ts';
+import { LinkgateReadyEvent } from '../events.ts';
+import { resolveLocale, type Locale } from '../i18n.ts';
+
+/** The states an element reflects in its `state` attribute (CONTRACT.md, "The elements"). */
+export type ElementState = 'idle' | 'working' | 'pending' | 'linked' | 'failed' | 'cancelled' | 'unavailable';
+
+/**
+ * What every Linkgate element shares: the `api-base`, `session-token` and `locale` attributes, the
+ * `sessionTokenProvider` property, the reflected `state`, and `linkgate-ready` after the first render.
+ */
+export abstract class LinkgateElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    apiBase: { attribute: 'api-base' },
+    sessionToken: { attribute: 'session-token' },
+    locale: {},
+    state: { reflect: true },
+    sessionTokenProvider: { attribute: false },
+  };
+
+  /** The BFF's base URL; defaults to the page's origin. */
+  declare apiBase: string | undefined;
+  /** The bearer session token the merchant's backend got from `POST /v1/sessions`. */
+  declare sessionToken: string | undefined;
+  /** `en`, `ko` or `zh-HK`; defaults to the closest `lang`. */
+  declare locale: string | undefined;
+  /** Reflected for styling and tests; the element sets it, setting it from outside has no effect. */
+  declare state: ElementState;
+  /** Returns a fresh session token; called once when the BFF answers SESSION_EXPIRED. */
+  declare sessionTokenProvider: (() => Promise<string>) | undefined;
+
+  constructor() {
+    super();
+    this.state = 'idle';
+  }
+
+  /** The locale of the texts, resolved at each render. */
+  protected get resolvedLocale(): Locale {
+    return resolveLocale(this);
+  }
+
+  /** Whether `api-base`, when given, is a URL this page can resolve. */
+  protected get hasUsableApiBase(): boolean {
+    return this.apiBase === undefined || URL.canParse(this.apiBase, document.baseURI);
+  }
+
+  /** A client bound to this element's attributes; a token from the provider replaces `sessionToken`. */
+  protected createClient(): LinkgateClient {
+    const provider = this.sessionTokenProvider;
+    return new LinkgateClient({
+      apiBase: this.apiBase ?? window.location.origin,
+      getSessionToken: () => this.sessionToken,
+      sessionTokenProvider: provider
+        ? async () => {
+            const token = await provider();
+            // The client refuses anything but a non-empty string; keep the old token then.
+            if (typeof token === 'string' && token !== '') this.sessionToken = token;
+            return token;
+          }
+        : undefined,
+    });
+  }
+
+  protected override firstUpdated(): void {
+    this.dispatchEvent(new LinkgateReadyEvent());
+  }
+}
+
+/** Defines `tag` unless it is defined already (the CDN bundle and an npm copy on one page). */
+export function defineElement(tag: string, element: CustomElementConstructor): void {
+  if (!customElements.get(tag)) customElements.define(tag, element);
+}

@@ -1,0 +1,195 @@
+import { a11ySnapshot, sendKeys } from '@web/test-runner-commands';
+import { assert, assertEqual } from '../../../test-support/assert.ts';
+import {
+  codeOf,
+  delay,
+  messageOf,
+  mountSsoLink,
+  nextEvent,
+  recordNavigation,
+  shadowLink,
+  track,
+  unmountAll,
+  waitFor,
+  type NavigationRecord,
+} from '../../../test-support/elements.ts';
+import { errorAnswer, fakeBff, freshCode } from '../../../test-support/fake-bff.ts';
+import { afterEach, beforeEach, describe, it } from '../../../test-support/mocha.ts';
+
+const path = '/items/2001591587541073922';
+
+interface AccessibilityNode {
+  role: string;
+  name: string;
+  focused?: boolean;
+  children?: AccessibilityNode[];
+}
+
+function findNode(
+  node: AccessibilityNode,
+  match: (node: AccessibilityNode) => boolean,
+): AccessibilityNode | undefined {
+  if (match(node)) return node;
+  for (const child of node.children ?? []) {
+    const found = findNode(child, match);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+describe('linkgate-sso-link', () => {
+  let navigation: NavigationRecord;
+
+  beforeEach(() => {
+    navigation = recordNavigation();
+  });
+
+  afterEach(() => {
+    unmountAll();
+  });
+
+  it('is accessible: a link in the tab order, named by its slotted label, activated by Enter', async () => {
+    const bff = await fakeBff(freshCode);
+    const before = track(document.createElement('button'));
+    before.textContent = 'Before';
+    document.body.append(before);
+    const element = await mountSsoLink({
+      provider: 'igv',
+      path,
+      'api-base': bff.apiBase,
+      'session-token': 't',
+    });
+
+    before.focus();
+    await sendKeys({ press: 'Tab' });
+    assertEqual(element.shadowRoot?.activeElement, shadowLink(element), 'Tab focuses the shadow link');
+    assert(
+      shadowLink(element).hasAttribute('href'),
+      'the link has an href, so it is a link to assistive technology',
+    );
+
+    const snapshot = (await a11ySnapshot({})) as unknown as AccessibilityNode;
+    const node = findNode(
+      snapshot,
+      (candidate) => candidate.role === 'link' && candidate.name === 'Buy on iGV',
+    );
+    assert(node, `a link named "Buy on iGV" in the accessibility tree: ${JSON.stringify(snapshot)}`);
+    assert(node.focused, 'the named link is the focused node');
+
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => navigation.assigned.length === 1, 'navigation after Enter');
+    assertEqual((await bff.requests()).length, 1, 'requests after Enter');
+  });
+
+  it('makes a fresh request per click, nothing before, and navigates to a different code each time', async () => {
+    const bff = await fakeBff(freshCode, freshCode);
+    const element = await mountSsoLink({
+      provider: 'igv',
+      path,
+      'api-base': bff.apiBase,
+      'session-token': 't',
+    });
+    await delay(50);
+    assertEqual((await bff.requests()).length, 0, 'requests before any click');
+
+    shadowLink(element).click();
+    await nextEvent(element, 'linkgate-redirect');
+    shadowLink(element).click();
+    await nextEvent(element, 'linkgate-redirect');
+
+    assertEqual((await bff.requests()).length, 2, 'requests after two clicks');
+    assertEqual(navigation.assigned.length, 2, 'navigations after two clicks');
+    const [first, second] = navigation.assigned.map(codeOf);
+    assert(first && second && first !== second, `two different codes, got ${first} and ${second}`);
+  });
+
+  it('ignores activations while a launch is in flight', async () => {
+    const bff = await fakeBff({ delayMs: 200 });
+    const element = await mountSsoLink({
+      provider: 'igv',
+      path,
+      'api-base': bff.apiBase,
+      'session-token': 't',
+    });
+    shadowLink(element).click();
+    shadowLink(element).click();
+    await nextEvent(element, 'linkgate-redirect');
+    assertEqual((await bff.requests()).length, 1, 'requests');
+    assertEqual(navigation.assigned.length, 1, 'navigations');
+  });
+
+  it('reflects state idle → working → idle, with aria-busy while working', async () => {
+    const bff = await fakeBff({ delayMs: 150 });
+    const element = await mountSsoLink({
+      provider: 'igv',
+      path,
+      'api-base': bff.apiBase,
+      'session-token': 't',
+    });
+    assertEqual(element.getAttribute('state'), 'idle', 'state before');
+    assert(!shadowLink(element).hasAttribute('aria-busy'), 'not busy before');
+
+    shadowLink(element).click();
+    await element.updateComplete;
+    assertEqual(element.getAttribute('state'), 'working', 'state while waiting');
+    assertEqual(shadowLink(element).getAttribute('aria-busy'), 'true', 'aria-busy while waiting');
+    assertEqual(messageOf(element).textContent, 'Opening…', 'message while waiting');
+
+    await nextEvent(element, 'linkgate-redirect');
+    await element.updateComplete;
+    assertEqual(element.getAttribute('state'), 'idle', 'state after');
+    assert(!shadowLink(element).hasAttribute('aria-busy'), 'not busy after');
+    assertEqual(messageOf(element).textContent, '', 'message after');
+  });
+
+  it('is unavailable, makes no request and is out of the tab order without a usable provider or path', async () => {
+    const bff = await fakeBff();
+    const cases: Record<string, string>[] = [
+      { provider: 'easypay', path },
+      { provider: 'igv', path: 'items/1' },
+      { provider: 'igv', path: '//evil.example/x' },
+      { provider: 'igv' },
+      { provider: 'toString', path },
+    ];
+    for (const attributes of cases) {
+      const element = await mountSsoLink({ ...attributes, 'api-base': bff.apiBase, 'session-token': 't' });
+      const label = JSON.stringify(attributes);
+      assertEqual(element.getAttribute('state'), 'unavailable', `state of ${label}`);
+      assert(!shadowLink(element).hasAttribute('href'), `no href for ${label}`);
+      assertEqual(shadowLink(element).getAttribute('aria-disabled'), 'true', `aria-disabled of ${label}`);
+      shadowLink(element).click();
+    }
+    await delay(50);
+    assertEqual((await bff.requests()).length, 0, 'requests');
+  });
+
+  it('shows texts in the locale attribute, else the closest lang', async () => {
+    const bff = await fakeBff(
+      errorAnswer(503, 'PROVIDER_UNAVAILABLE', 'Try later.', true),
+      errorAnswer(429, 'RATE_LIMITED', 'Slow down.', true),
+    );
+    const korean = await mountSsoLink({ provider: 'igv', path, locale: 'ko', 'api-base': bff.apiBase });
+    shadowLink(korean).click();
+    await nextEvent(korean, 'linkgate-error');
+    await korean.updateComplete;
+    assertEqual(
+      messageOf(korean).textContent,
+      '지금은 제공업체에 연결할 수 없습니다. 다시 시도해 주세요.',
+      'ko text',
+    );
+
+    const section = track(document.createElement('section'));
+    section.lang = 'zh-Hant-HK';
+    document.body.append(section);
+    const chinese = document.createElement('linkgate-sso-link');
+    chinese.setAttribute('provider', 'igv');
+    chinese.setAttribute('path', path);
+    chinese.setAttribute('api-base', bff.apiBase);
+    section.append(chinese);
+    await chinese.updateComplete;
+    shadowLink(chinese).click();
+    await nextEvent(chinese, 'linkgate-error');
+    await chinese.updateComplete;
+    assertEqual(messageOf(chinese).textContent, '嘗試次數過多，請稍後再試。', 'zh-HK text');
+  });
+});

@@ -1,0 +1,169 @@
+import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import type { LinkgateClient, RequestOptions, SsoRedirect } from '../../client.ts';
+import { LaunchController } from '../../controllers/launch.ts';
+import { LinkgateErrorEvent, LinkgateRedirectEvent, LinkgateStartEvent } from '../../events.ts';
+import { errorText, textsFor, type Locale } from '../../i18n.ts';
+import { checkRedirect, pageNavigation, type OpenedTab } from '../../navigation.ts';
+import { LinkgateElement, defineElement } from '../base.ts';
+import { ssoLinkStyles } from './sso-link.styles.ts';
+
+type SsoRequest = (client: LinkgateClient, path: string, options: RequestOptions) => Promise<SsoRedirect>;
+
+/** The providers with a single sign-on route, each resolved to its client call. */
+const ssoRequests: ReadonlyMap<string, SsoRequest> = new Map([
+  ['igv', (client, path, options) => client.ssoIgv(path, options)],
+]);
+
+/** A path on the provider's site: one leading slash, never `//host` or `/\host`. */
+const providerPath = /^\/(?![/\\])/;
+
+interface Destination {
+  readonly provider: string;
+  readonly path: string;
+  readonly request: SsoRequest;
+}
+
+/**
+ * A link that sends the buyer to a provider's page already signed in. Each activation asks the BFF for
+ * a fresh one-time URL (nothing is fetched before the click) and navigates there: this tab, or with
+ * `target="_blank"` (or a ctrl, meta, shift or middle click) a new tab opened at once inside the click
+ * and navigated when the URL arrives. A new tab that a popup blocker refuses falls back to this tab.
+ *
+ * @attr provider - The provider id; only `igv` has single sign-on.
+ * @attr path - The page on the provider's site, e.g. `/items/2001591587541073922`.
+ * @attr target - `_blank` to open the provider's page in a new tab.
+ * @attr api-base - The BFF's base URL; defaults to the page's origin.
+ * @attr session-token - The bearer session token from `POST /v1/sessions`.
+ * @attr locale - `en`, `ko` or `zh-HK`; defaults to the closest `lang`.
+ * @attr state - Reflected: `idle`, `working`, `failed`, or `unavailable` when `provider` or `path` is unusable.
+ *
+ * @slot - The link's label.
+ *
+ * @csspart link - The `<a>` the buyer activates.
+ * @csspart message - Progress and error text, a polite live region.
+ *
+ * @cssprop [--linkgate-color=inherit] - Color of the element's text.
+ * @cssprop [--linkgate-font=inherit] - Font shorthand of the element.
+ * @cssprop [--linkgate-link-color=LinkText] - Color of the link.
+ * @cssprop [--linkgate-link-decoration=underline] - Text decoration of the link.
+ * @cssprop [--linkgate-radius=2px] - Corner radius of the link and its focus ring.
+ * @cssprop [--linkgate-focus-ring=2px solid currentColor] - Outline shorthand of the focused link.
+ * @cssprop [--linkgate-focus-ring-offset=2px] - Gap between the link and its focus ring.
+ * @cssprop [--linkgate-disabled-color=GrayText] - Color of the link while unavailable.
+ * @cssprop [--linkgate-message-color=inherit] - Color of progress text.
+ * @cssprop [--linkgate-message-font-size=0.875em] - Font size of the message.
+ * @cssprop [--linkgate-error-color=#b3261e] - Color of error text.
+ *
+ * @fires linkgate-ready - After the first render.
+ * @fires linkgate-start - On activation, before the request to the BFF.
+ * @fires linkgate-redirect - `{provider}`, just before navigating to the provider.
+ * @fires linkgate-error - `{code, message, retryable}` when the launch failed; nothing was navigated.
+ */
+export class LinkgateSsoLink extends LinkgateElement {
+  static override properties: PropertyDeclarations = {
+    provider: {},
+    path: {},
+    target: {},
+  };
+
+  static override styles = ssoLinkStyles;
+
+  declare provider: string | undefined;
+  declare path: string | undefined;
+  declare target: string | undefined;
+
+  readonly #launch = new LaunchController(this);
+
+  protected override willUpdate(): void {
+    this.state = this.#destination() ? this.#launch.state : 'unavailable';
+  }
+
+  protected override render(): TemplateResult {
+    const locale = this.resolvedLocale;
+    const unavailable = this.state === 'unavailable';
+    const newTabHint =
+      this.target === '_blank'
+        ? html`<span class="visually-hidden"> ${textsFor(locale).opensInNewTab}</span>`
+        : nothing;
+    return html`<a
+        part="link"
+        href=${unavailable ? nothing : '#'}
+        role=${unavailable ? 'link' : nothing}
+        aria-disabled=${unavailable ? 'true' : nothing}
+        aria-busy=${this.state === 'working' ? 'true' : nothing}
+        @click=${this.#onClick}
+        @auxclick=${this.#onAuxClick}
+        ><slot></slot>${newTabHint}</a
+      ><span part="message" role="status">${this.#message(locale)}</span>`;
+  }
+
+  #message(locale: Locale): string {
+    const error = this.#launch.error;
+    if (this.state === 'failed' && error) return errorText(locale, error);
+    if (this.state === 'working') return textsFor(locale).working;
+    if (this.state === 'unavailable') return textsFor(locale).unavailable;
+    return '';
+  }
+
+  #destination(): Destination | undefined {
+    const { provider, path } = this;
+    if (provider === undefined || path === undefined) return undefined;
+    const request = ssoRequests.get(provider);
+    if (!request || !providerPath.test(path) || !this.hasUsableApiBase) return undefined;
+    return { provider, path, request };
+  }
+
+  #onClick(event: MouseEvent): void {
+    event.preventDefault();
+    // A modified click asks for a new tab or window, as on any other link.
+    this.#activate(this.target === '_blank' || event.ctrlKey || event.metaKey || event.shiftKey);
+  }
+
+  #onAuxClick(event: MouseEvent): void {
+    // Only the middle button opens links; the right one opens the context menu.
+    if (event.button !== 1) return;
+    event.preventDefault();
+    this.#activate(true);
+  }
+
+  #activate(newTab: boolean): void {
+    const destination = this.#destination();
+    if (!destination || this.#launch.state === 'working') return;
+    const { provider, path, request } = destination;
+    // Opened now, inside the click, because popup blockers refuse a window opened after an await.
+    const tab = newTab ? openDetachedTab() : undefined;
+    const client = this.createClient();
+    this.dispatchEvent(new LinkgateStartEvent());
+    this.#launch.start({
+      task: async (signal) => {
+        const { redirectUrl } = await request(client, path, { signal });
+        return checkRedirect(redirectUrl, window.location.href);
+      },
+      succeeded: (url) => {
+        this.dispatchEvent(new LinkgateRedirectEvent({ provider }));
+        if (tab) tab.location.replace(url);
+        else pageNavigation.assign(url);
+      },
+      failed: (error) => {
+        tab?.close();
+        this.dispatchEvent(new LinkgateErrorEvent(error));
+      },
+      abandoned: () => tab?.close(),
+    });
+  }
+}
+
+function openDetachedTab(): OpenedTab | undefined {
+  const tab = pageNavigation.openBlank();
+  // The provider's page must not reach back into the merchant's page through window.opener.
+  if (tab) tab.opener = null;
+  return tab ?? undefined;
+}
+
+defineElement('linkgate-sso-link', LinkgateSsoLink);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'linkgate-sso-link': LinkgateSsoLink;
+  }
+}

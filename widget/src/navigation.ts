@@ -1,0 +1,49 @@
+import { LinkgateError } from './errors.ts';
+
+/** The part of a `window.open` result the elements use. */
+export interface OpenedTab {
+  opener: unknown;
+  readonly location: { replace(url: string): void };
+  close(): void;
+}
+
+export interface PageNavigation {
+  /** Sends this tab to `url`. */
+  assign(url: string): void;
+  /** Opens an empty tab; must be called inside the user's click, or popup blockers refuse it. */
+  openBlank(): OpenedTab | null;
+}
+
+/**
+ * Every navigation the elements make goes through this object, so tests can replace its methods and
+ * the test page is never navigated away.
+ */
+export const pageNavigation: PageNavigation = {
+  assign(url) {
+    window.location.assign(url);
+  },
+  openBlank() {
+    return window.open('', '_blank');
+  },
+};
+
+const localHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** `value` as a URL if it is absolute and parses, else undefined. */
+export function parseAbsoluteUrl(value: string): URL | undefined {
+  // Without a base, relative and protocol-relative values do not parse: that is the test for absolute.
+  return URL.canParse(value) ? new URL(value) : undefined;
+}
+
+/**
+ * Returns the URL the page may navigate to, or throws UNSAFE_REDIRECT. Only absolute https: URLs pass;
+ * http: passes too while the page itself is served from http://localhost or 127.0.0.1 (the sandbox
+ * demo). Everything else (javascript:, data:, relative paths) is refused.
+ */
+export function checkRedirect(value: string, pageUrl: string): string {
+  const url = parseAbsoluteUrl(value);
+  const page = new URL(pageUrl);
+  const localPage = page.protocol === 'http:' && localHosts.has(page.hostname);
+  if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && localPage))) return url.href;
+  throw new LinkgateError('UNSAFE_REDIRECT', 'The redirect URL is not an absolute https: URL.', false);
+}

@@ -1,0 +1,121 @@
+/* Mounting elements, watching their events and replacing navigation, for the element tests. */
+import '../src/elements/sso-link/sso-link.ts';
+import type { LinkgateSsoLink } from '../src/elements/sso-link/sso-link.ts';
+import { pageNavigation, type OpenedTab } from '../src/navigation.ts';
+import { assert } from './assert.ts';
+
+/** The real way to open a blank tab, for the one test that opens a real one. */
+export const realOpenBlank = pageNavigation.openBlank.bind(pageNavigation);
+
+const mounted: Element[] = [];
+
+export async function mountSsoLink(
+  attributes: Record<string, string>,
+  label = 'Buy on iGV',
+): Promise<LinkgateSsoLink> {
+  const element = document.createElement('linkgate-sso-link');
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.textContent = label;
+  document.body.append(element);
+  mounted.push(element);
+  await element.updateComplete;
+  return element;
+}
+
+/** Removes everything mounted by the last test; a launch still in flight is aborted on disconnect. */
+export function unmountAll(): void {
+  for (const element of mounted.splice(0)) element.remove();
+}
+
+export function track<T extends Element>(element: T): T {
+  mounted.push(element);
+  return element;
+}
+
+export function shadowLink(element: Element): HTMLAnchorElement {
+  const link = element.shadowRoot?.querySelector('[part="link"]');
+  assert(link instanceof HTMLAnchorElement, 'the element renders an <a part="link">');
+  return link;
+}
+
+export function messageOf(element: Element): HTMLElement {
+  const message = element.shadowRoot?.querySelector('[part="message"]');
+  assert(message instanceof HTMLElement, 'the element renders a [part="message"]');
+  return message;
+}
+
+export function nextEvent<K extends keyof HTMLElementEventMap>(
+  target: HTMLElement,
+  type: K,
+  timeoutMs = 5000,
+): Promise<HTMLElementEventMap[K]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
+    target.addEventListener(
+      type,
+      (event) => {
+        clearTimeout(timer);
+        resolve(event);
+      },
+      { once: true },
+    );
+  });
+}
+
+/** Resolves once `condition` holds, polling every few milliseconds. */
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** A tab as window.open returns it, that records what was done to it. */
+export class FakeTab implements OpenedTab {
+  opener: unknown = window;
+  closed = false;
+  readonly replaced: string[] = [];
+  readonly location = {
+    replace: (url: string): void => {
+      this.replaced.push(url);
+    },
+  };
+
+  close(): void {
+    this.closed = true;
+  }
+}
+
+export interface NavigationRecord {
+  /** URLs this tab was sent to. */
+  readonly assigned: string[];
+  /** Tabs opened, in order. */
+  readonly tabs: FakeTab[];
+  /** Makes openBlank return null, as a popup blocker does. */
+  blockPopups: boolean;
+}
+
+/** Replaces the navigation seam so nothing navigates the test page; call it before every test. */
+export function recordNavigation(): NavigationRecord {
+  const record: NavigationRecord = { assigned: [], tabs: [], blockPopups: false };
+  pageNavigation.assign = (url) => {
+    record.assigned.push(url);
+  };
+  pageNavigation.openBlank = () => {
+    if (record.blockPopups) return null;
+    const tab = new FakeTab();
+    record.tabs.push(tab);
+    return tab;
+  };
+  return record;
+}
+
+/** The authorizationCode query parameter of a redirect URL. */
+export function codeOf(url: string | undefined): string | null {
+  return url === undefined ? null : new URL(url).searchParams.get('authorizationCode');
+}
