@@ -12,6 +12,10 @@ import { Metrics } from './metrics.ts';
 import { ProviderRegistry } from './providers/registry.ts';
 import { Sessions } from './sessions/sessions.ts';
 import { SsoLaunches } from './sso/launch.ts';
+import { LinkEvents } from './links/events.ts';
+import { Links } from './links/links.ts';
+import { Payments } from './payments/payments.ts';
+import { Notifications } from './webhooks/notifications.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
 import { Transport, type FetchLike } from './transport/transport.ts';
@@ -35,7 +39,8 @@ export interface Linkgate extends Router {
 
 /** Secrets the log must never carry, whatever field they end up in. */
 function configuredSecrets(config: Config): string[] {
-  return [config.apiKey, ...config.dataKeys.map((k) => k.key.toString('base64'))];
+  const salts = config.providers.pingpong ? [config.providers.pingpong.salt] : [];
+  return [config.apiKey, ...salts, ...config.dataKeys.map((k) => k.key.toString('base64'))];
 }
 
 function privateKeys(config: Config): Map<string, KeyObject> {
@@ -88,6 +93,20 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   });
   const sessions = new Sessions(lazyStore, keyring, clock);
   const sso = new SsoLaunches({ registry, sessions, store: lazyStore, keyring, clock });
+  const events = new LinkEvents();
+  const publicUrl = config.publicUrl;
+  const links = new Links({
+    registry,
+    sessions,
+    store: lazyStore,
+    keyring,
+    clock,
+    events,
+    publicUrl,
+    allowedOrigins: config.allowedOrigins,
+  });
+  const notifications = new Notifications({ registry, store: lazyStore, keyring, clock, events });
+  const payments = new Payments({ registry, sessions, store: lazyStore, keyring, clock, publicUrl });
   const launchLimiter =
     config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute, clock) : undefined;
 
@@ -103,6 +122,10 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
       allowedOrigins: config.allowedOrigins,
       sessions,
       sso,
+      links,
+      events,
+      notifications,
+      payments,
       metrics,
       launchLimiter,
       readiness: async () => {

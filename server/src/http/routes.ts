@@ -1,5 +1,11 @@
 import { Router, type RequestHandler } from 'express';
+import type { LinkEvents } from '../links/events.ts';
+import type { Links } from '../links/links.ts';
 import type { Metrics } from '../metrics.ts';
+import type { Payments } from '../payments/payments.ts';
+import type { Notifications } from '../webhooks/notifications.ts';
+import { buildLinkRoutes } from './link-routes.ts';
+import { buildPaymentRoutes } from './payment-routes.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { SsoLaunches } from '../sso/launch.ts';
 import type { SessionRow } from '../store/store.ts';
@@ -18,6 +24,10 @@ export interface RouteDeps {
   allowedOrigins: readonly string[];
   sessions: Sessions;
   sso: SsoLaunches;
+  links: Links;
+  events: LinkEvents;
+  notifications: Notifications;
+  payments: Payments;
   metrics: Metrics;
   launchLimiter: RateLimiter | undefined;
   readiness: () => Promise<boolean>;
@@ -73,5 +83,17 @@ export function buildRoutes(deps: RouteDeps): Router {
       res.json({ redirectUrl });
     },
   );
+  router.use(
+    buildLinkRoutes({
+      links: deps.links,
+      events: deps.events,
+      notifications: deps.notifications,
+      cors,
+      session,
+      merchant,
+      launchLimiter: deps.launchLimiter,
+    }),
+  );
+  router.use(buildPaymentRoutes({ payments: deps.payments, merchant }));
   return router;
 }

@@ -54,3 +54,31 @@ export const sessionBody = z.strictObject({
 export const ssoBody = z.strictObject({
   path: z.string().min(1).max(1024),
 });
+
+export const linkBody = z.strictObject({
+  provider: z.string().min(1).max(32),
+  paymentMethod: text(40).optional(),
+  authCode: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,512}$/)
+    .optional(),
+  returnTo: text(2048).optional(),
+});
+
+// Amounts as decimal strings (or numbers) up to two places, above zero and below a billion.
+const amount = z
+  .union([z.string(), z.number()])
+  .transform((value) => (typeof value === 'number' ? String(value) : value))
+  .refine((value) => /^(0|[1-9][0-9]{0,8})(\.[0-9]{1,2})?$/.test(value) && Number(value) > 0, 'amount');
+
+export const paymentBody = z.strictObject({
+  provider: z.enum(['pingpong', 'fintech33']),
+  merchantUserId: z.string().regex(/^[\x21-\x7e]{1,64}$/),
+  amount,
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  merchantTransactionId: z.string().regex(/^[\x21-\x7e]{1,64}$/),
+  paymentMethod: text(40).optional(),
+  shopperIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+});
+
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;

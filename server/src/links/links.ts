@@ -129,6 +129,12 @@ export class Links {
     return link;
   }
 
+  /** The provider sent the buyer back: the one-time state gives the link, once. */
+  async consumeReturn(state: string): Promise<LinkRow | undefined> {
+    const link = await this.deps.store.consumeLinkState(hashState(state), this.deps.clock.now());
+    return link && (await this.current(link.linkId));
+  }
+
   async list(merchantUserId: string) {
     const links = await this.deps.store.listLinks(merchantUserId);
     return links.map((l) => ({

@@ -7,11 +7,13 @@ import type { BaseConfig, Config } from '../config/config.ts';
 import { parseDataKeys } from '../crypto/sealed.ts';
 import { sandboxRouter } from './http.ts';
 import { IgvSandbox } from './igv/sandbox.ts';
+import { PingPongSandbox } from './pingpong/sandbox.ts';
 
 export const SANDBOX_IGV_MERCHANT = 'M-SANDBOX';
 
 export interface Sandboxes {
   igv: IgvSandbox;
+  pingpong: PingPongSandbox;
 }
 
 /** A fresh merchant key pair, made at run time: no key is ever committed. */
@@ -50,14 +52,28 @@ export function completeForSandbox(
     clock: options.clock,
     merchants: new Map([[igvSettings.merchantId, createPublicKey(igvSettings.privateKey)]]),
   });
+  const pingpongSettings = base.providers.pingpong ?? {
+    baseUrl: `${options.sandboxUrl}/pingpong`,
+    accId: 'ACC-SANDBOX',
+    clientId: 'CLIENT-SANDBOX',
+    salt: randomBytes(12).toString('hex').toUpperCase(),
+    signType: 'SHA256' as const,
+    unbindPath: '/v4/paymethod/unbind',
+  };
+  const pingpong = new PingPongSandbox({
+    clock: options.clock,
+    merchants: [pingpongSettings],
+    publicBase: `${options.sandboxUrl}/pingpong`,
+    unbindPath: pingpongSettings.unbindPath,
+  });
   return {
     config: {
       ...base,
       apiKey: base.apiKey ?? generatedApiKey!,
       dataKeys,
-      providers: { ...base.providers, igv: igvSettings },
+      providers: { ...base.providers, igv: igvSettings, pingpong: pingpongSettings },
     },
-    sandboxes: { igv },
+    sandboxes: { igv, pingpong },
     generatedApiKey,
   };
 }
@@ -67,6 +83,7 @@ export function sandboxApp(sandboxes: Sandboxes): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use('/igv', sandboxRouter(sandboxes.igv.handleApi));
+  app.use('/pingpong', sandboxRouter(sandboxes.pingpong.handle));
   app.use('/items', (req, _res, next) => {
     req.url = `/items${req.url}`;
     next();

@@ -59,6 +59,14 @@ export interface CallContext {
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
 
+/** The cause of a failure that happened before any byte left: the call may safely be made again. */
+export class NotSentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotSentError';
+  }
+}
+
 /**
  * The one outbound pipeline: host allowlist, a deadline over the whole call (all attempts
  * included), no redirects, retries only on an adapter's "retry" verdict (or a transport failure
@@ -89,7 +97,7 @@ export class Transport {
     if (!breaker.tryAcquire()) {
       this.count(call, 'breaker_open');
       throw new LinkgateError('PROVIDER_UNAVAILABLE', undefined, {
-        cause: new Error('circuit breaker open'),
+        cause: new NotSentError('circuit breaker open'),
       });
     }
     const deadline = AbortSignal.timeout(this.options.deadlineMs);
@@ -154,7 +162,7 @@ export class Transport {
     const url = new URL(request.url);
     if (!this.options.allowedHosts.has(url.host)) {
       throw new LinkgateError('INTERNAL', undefined, {
-        cause: new Error(`host ${url.host} is not a configured provider`),
+        cause: new NotSentError(`host ${url.host} is not a configured provider`),
       });
     }
     let response: Response;

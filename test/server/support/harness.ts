@@ -1,11 +1,12 @@
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setupServer, type SetupServer } from 'msw/node';
 import { createApp, type Linkgate, type LinkgateDeps } from '../../../server/src/app.ts';
 import type { Config } from '../../../server/src/config/config.ts';
 import { sandboxMswHandlers } from '../../../server/src/sandbox/msw.ts';
 import { IgvSandbox } from '../../../server/src/sandbox/igv/sandbox.ts';
+import { PingPongSandbox } from '../../../server/src/sandbox/pingpong/sandbox.ts';
 import { generateMerchantKeys } from '../../../server/src/sandbox/setup.ts';
 import { SqliteStore } from '../../../server/src/store/sqlite.ts';
 import { FakeClock } from './clock.ts';
@@ -15,6 +16,14 @@ export const IGV_BASE = 'https://igv-api.sandbox.test';
 export const IGV_PAGES = 'https://www.igv.sandbox.test';
 export const SHOP_ORIGIN = 'https://shop.example';
 export const MERCHANT_ID = 'M-TEST';
+export const PINGPONG_BASE = 'https://pingpong.sandbox.test';
+export const PINGPONG = {
+  accId: 'ACC-TEST',
+  clientId: 'CLIENT-TEST',
+  salt: 'F78BC96A55548B2319EE68E0',
+  signType: 'SHA256' as const,
+  unbindPath: '/v4/paymethod/unbind',
+};
 
 // One key pair for the whole test process: generating RSA keys is slow, and none is committed.
 let merchantKeys: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
@@ -43,6 +52,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
         privateKey: testMerchantKeys().privateKey,
         pageOrigin: IGV_PAGES,
       },
+      pingpong: { baseUrl: PINGPONG_BASE, ...PINGPONG },
     },
     ...overrides,
   };
@@ -53,6 +63,7 @@ export interface Harness {
   config: Config;
   clock: FakeClock;
   igv: IgvSandbox;
+  pingpong: PingPongSandbox;
   msw: SetupServer;
   store: SqliteStore;
   logs: ReturnType<typeof collectingLogger>;
@@ -79,18 +90,35 @@ export const BUYER = {
 
 /** The BFF for real on a loopback port, with the iGV sandbox behind msw and a fake clock. */
 export async function startHarness(
-  options: { config?: Partial<Config>; deps?: Partial<LinkgateDeps>; store?: SqliteStore } = {},
+  options: {
+    config?: Partial<Config>;
+    deps?: Partial<LinkgateDeps>;
+    store?: SqliteStore;
+    duplicates?: number;
+  } = {},
 ): Promise<Harness> {
   const clock = new FakeClock();
-  const config = testConfig(options.config);
+  // Listen first: the BFF's public URL (where notifications and returns go) is this server's.
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = testConfig({ publicUrl: url, ...options.config });
   const igv = new IgvSandbox({
     clock,
     merchants: new Map([[MERCHANT_ID, createPublicKey(testMerchantKeys().privateKey)]]),
+  });
+  const pingpong = new PingPongSandbox({
+    clock,
+    merchants: [PINGPONG],
+    publicBase: PINGPONG_BASE,
+    retrySchedule: [20, 20, 50],
+    duplicates: options.duplicates ?? 2,
   });
   const upstream: string[] = [];
   const msw = setupServer(
     ...sandboxMswHandlers(IGV_BASE, igv.handleApi),
     ...sandboxMswHandlers(IGV_PAGES, igv.handlePage),
+    ...sandboxMswHandlers(PINGPONG_BASE, pingpong.handle),
   );
   msw.events.on('request:start', ({ request }) => {
     if (!new URL(request.url).hostname.startsWith('127.')) upstream.push(request.url);
@@ -106,10 +134,7 @@ export async function startHarness(
     ...options.deps,
   });
   await linkgate.ready;
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server.on('request', app);
 
   const merchant: Harness['merchant'] = (path, init = {}) =>
     fetch(url + path, {
@@ -122,6 +147,7 @@ export async function startHarness(
     config,
     clock,
     igv,
+    pingpong,
     msw,
     store,
     logs,
@@ -146,6 +172,7 @@ export async function startHarness(
       });
     },
     async close() {
+      await pingpong.idle();
       msw.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

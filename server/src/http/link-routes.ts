@@ -1,0 +1,130 @@
+import express, { Router, type RequestHandler } from 'express';
+import { LinkgateError } from '../errors.ts';
+import type { LinkEvents } from '../links/events.ts';
+import { toView, type Links } from '../links/links.ts';
+import { refusedReturnPage, returnPage } from '../links/return-page.ts';
+import { TERMINAL } from '../links/status.ts';
+import type { Notifications } from '../webhooks/notifications.ts';
+import { jsonBody, route } from './middleware.ts';
+import { limitPerIp, limitPerSession, type RateLimiter } from './rate-limit.ts';
+import { linkBody, parseBody } from './validation.ts';
+
+const STREAM_LIMIT_MS = 10 * 60 * 1000;
+const HEARTBEAT_MS = 15_000;
+
+export interface LinkRouteDeps {
+  links: Links;
+  events: LinkEvents;
+  notifications: Notifications;
+  cors: RequestHandler;
+  session: RequestHandler;
+  merchant: RequestHandler;
+  launchLimiter: RateLimiter | undefined;
+}
+
+function headersOf(raw: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+}
+
+/** `/v1/links` for browsers and the merchant, the providers' returns and notifications. */
+export function buildLinkRoutes(deps: LinkRouteDeps): Router {
+  const router = Router();
+  const { links, cors, session, merchant } = deps;
+  const merchantUserId = (res: express.Response) => res.locals.session!.merchantUserId;
+
+  router.options(
+    ['/v1/links', '/v1/links/:linkId', '/v1/links/:linkId/events'],
+    route('links.preflight'),
+    cors,
+  );
+  router.post(
+    '/v1/links',
+    route('links.start'),
+    cors,
+    limitPerIp(deps.launchLimiter),
+    jsonBody,
+    session,
+    limitPerSession(deps.launchLimiter),
+    async (req, res) => {
+      const input = parseBody(linkBody, req.body);
+      const answer = await links.start(merchantUserId(res), req.headers.origin!, input, {
+        requestId: req.requestId,
+      });
+      res.status(201).json(answer);
+    },
+  );
+  router.get('/v1/links/:linkId', route('links.view'), cors, session, async (req, res) => {
+    res.json(await links.view(merchantUserId(res), String(req.params['linkId'])));
+  });
+  router.get('/v1/links/:linkId/events', route('links.events'), cors, session, async (req, res) => {
+    const linkId = String(req.params['linkId']);
+    const owner = merchantUserId(res);
+    await links.owned(owner, linkId);
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    });
+    let last = '';
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      clearInterval(heartbeat);
+      clearTimeout(limit);
+      res.end();
+    };
+    const send = async () => {
+      if (closed) return;
+      const view = toView(await links.owned(owner, linkId));
+      const text = JSON.stringify(view);
+      if (text !== last) {
+        last = text;
+        res.write(`data: ${text}\n\n`);
+      }
+      if (TERMINAL.has(view.status) || view.status === 'linked') close();
+    };
+    const unsubscribe = deps.events.subscribe(linkId, () => void send().catch(close));
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    const limit = setTimeout(close, STREAM_LIMIT_MS);
+    req.on('close', close);
+    await send().catch(close);
+  });
+
+  router.get('/v1/users/:merchantUserId/links', route('links.list'), merchant, async (req, res) => {
+    res.json({ links: await links.list(String(req.params['merchantUserId'])) });
+  });
+  router.delete('/v1/links/:linkId', route('links.unlink'), merchant, async (req, res) => {
+    res.json(await links.unlink(String(req.params['linkId']), { requestId: req.requestId }));
+  });
+
+  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  router.all('/return/:provider', route('return'), form, async (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'POST') throw new LinkgateError('NOT_FOUND');
+    const fromBody = (req.body as Record<string, unknown> | undefined)?.['state'];
+    const state = typeof req.query['state'] === 'string' ? req.query['state'] : fromBody;
+    const link =
+      typeof state === 'string' && state.length <= 128 ? await links.consumeReturn(state) : undefined;
+    const answer = link && link.provider === req.params['provider'] ? returnPage(link) : refusedReturnPage();
+    res.status(answer.status).set(answer.headers).send(answer.body);
+  });
+
+  router.post(
+    '/webhooks/:provider',
+    route('webhooks'),
+    express.raw({ type: () => true, limit: '256kb' }),
+    async (req, res) => {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const { ack } = await deps.notifications.receive(
+        String(req.params['provider']),
+        body,
+        headersOf(req.headers),
+      );
+      res.status(ack.status);
+      if (ack.contentType) res.type(ack.contentType);
+      res.send(ack.body);
+    },
+  );
+  return router;
+}

@@ -1,0 +1,376 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.ts';
+import { escapeHtml, hang, json, type SandboxRequest, type SandboxResponse } from '../http.ts';
+import { pingpongSignHolds, pingpongSignOf } from './verify.ts';
+
+export type PingPongFault = '104000' | '500000' | 'hang' | 'http500' | 'bad-sign' | 'cut-opener';
+
+export interface PingPongMerchant {
+  accId: string;
+  clientId: string;
+  salt: string;
+}
+
+export interface PingPongSandboxOptions {
+  clock: Clock;
+  merchants: readonly PingPongMerchant[];
+  /** Where this sandbox is served, for the wallet page URLs it hands out. */
+  publicBase: string;
+  /** How notifications are sent; the demo and tests use real HTTP. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** Waits between redeliveries of a notification that was not acknowledged (PingPong's schedule, accelerated). */
+  retrySchedule?: readonly number[];
+  /** Deliveries of each notification even when acknowledged: duplicates are normal at PingPong. */
+  duplicates?: number;
+  unbindPath?: string;
+}
+
+export const WALLETS = [
+  'AlipayHK',
+  'Alipay',
+  'GCash',
+  'DANA',
+  'Kakaopay',
+  'TNG eWallet',
+  'Boost',
+  'True Money',
+  'Rabbit LINE Pay',
+];
+
+interface SignUp {
+  id: string;
+  merchant: PingPongMerchant;
+  requestId: string;
+  merchantUserId: string;
+  wallet: string;
+  resultUrl: string;
+  notificationUrl: string;
+  token: string;
+  state: 'open' | 'approved' | 'cancelled';
+  cutOpener: boolean;
+}
+
+export interface Delivery {
+  url: string;
+  status: string;
+  attempt: number;
+  answered: number | 'error';
+}
+
+/**
+ * A simulator of PingPong Checkout v4 CodeGrant: bind gives a wallet page (Approve / Cancel);
+ * approval sends a signed sign-up notification (delivered more than once, retried on anything but
+ * an empty 2xx) and returns the buyer; unifiedPay checks the token belongs to the merchant user.
+ */
+export class PingPongSandbox {
+  readonly deliveries: Delivery[] = [];
+  readonly calls: Array<{ path: string; code: string }> = [];
+  private readonly faults: PingPongFault[] = [];
+  private readonly signUps = new Map<string, SignUp>();
+  private readonly tokens = new Map<string, SignUp & { bound: boolean }>();
+  private readonly requestIds = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly options: PingPongSandboxOptions) {}
+
+  failNext(...faults: PingPongFault[]): void {
+    this.faults.push(...faults);
+  }
+
+  /** Resolves when every notification under way has been delivered or given up. */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+  }
+
+  handle = async (request: SandboxRequest): Promise<SandboxResponse | undefined> => {
+    const { method, path } = request;
+    if (method === 'POST' && path === '/_control/faults') return this.control(request);
+    if (method === 'GET' && path.startsWith('/wallet/accounts')) return this.accountsPage(request);
+    const unbindAccount = /^\/wallet\/accounts\/([A-Za-z0-9_-]+)\/unbind$/.exec(path);
+    if (method === 'POST' && unbindAccount) return this.walletUnbind(unbindAccount[1]!);
+    const wallet = /^\/wallet\/([A-Za-z0-9_-]+)(\/approve|\/cancel)?$/.exec(path);
+    if (wallet) return this.walletPage(method, wallet[1]!, wallet[2]);
+    if (method !== 'POST') return undefined;
+    if (path === '/v4/paymethod/bind') return this.api(request, (m, b) => this.bind(m, b));
+    if (path === '/v4/payment/unifiedPay') return this.api(request, (m, b) => this.pay(m, b));
+    if (path === (this.options.unbindPath ?? '/v4/paymethod/unbind'))
+      return this.api(request, (m, b) => this.unbind(m, b));
+    return undefined;
+  };
+
+  private async api(
+    request: SandboxRequest,
+    work: (
+      merchant: PingPongMerchant,
+      business: Record<string, unknown>,
+    ) => [string, string, Record<string, unknown>],
+  ): Promise<SandboxResponse> {
+    const fault = this.faults[0] === 'cut-opener' ? undefined : this.faults.shift();
+    if (fault === 'hang') return hang(request.signal);
+    if (fault === 'http500') return { status: 500, body: 'internal error' };
+    let envelope: Record<string, unknown>;
+    try {
+      envelope = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return json(400, { code: '100001', description: 'request body is not JSON' });
+    }
+    const merchant = this.options.merchants.find(
+      (m) => m.accId === envelope['accId'] && m.clientId === envelope['clientId'],
+    );
+    const answer = (code: string, description: string, business: Record<string, unknown> = {}) => {
+      this.calls.push({ path: request.path, code });
+      return this.answer(merchant, code, description, business, fault === 'bad-sign');
+    };
+    if (!merchant || !pingpongSignHolds(envelope, merchant.salt))
+      return answer('104000', 'Invalid signature');
+    if (fault === '104000') return answer('104000', 'Invalid signature');
+    if (fault === '500000') return answer('500000', 'System error, please query');
+    let business: Record<string, unknown>;
+    try {
+      business = JSON.parse(String(envelope['bizContent'])) as Record<string, unknown>;
+    } catch {
+      return answer('100002', 'bizContent is not JSON');
+    }
+    const [code, description, result] = work(merchant, business);
+    return answer(code, description, result);
+  }
+
+  private bind(
+    merchant: PingPongMerchant,
+    b: Record<string, unknown>,
+  ): [string, string, Record<string, unknown>] {
+    const wallet = (b['paymentMethod'] as { type?: unknown } | undefined)?.type;
+    const fields = ['requestId', 'merchantUserId', 'merchantResultUrl', 'notificationUrl'] as const;
+    if (fields.some((f) => typeof b[f] !== 'string' || !b[f]) || b['bizType'] !== 'CodeGrant') {
+      return ['100003', 'Missing or invalid parameter', {}];
+    }
+    if (typeof wallet !== 'string' || !WALLETS.includes(wallet))
+      return ['100004', 'Unsupported payment method', {}];
+    const requestId = String(b['requestId']);
+    if (this.requestIds.has(requestId)) return ['107000', 'Duplicate transaction', {}];
+    this.requestIds.add(requestId);
+    const signUp: SignUp = {
+      id: randomBytes(12).toString('base64url'),
+      merchant,
+      requestId,
+      merchantUserId: String(b['merchantUserId']),
+      wallet,
+      resultUrl: String(b['merchantResultUrl']),
+      notificationUrl: String(b['notificationUrl']),
+      token: `ppt_${randomBytes(24).toString('base64url')}`,
+      state: 'open',
+      cutOpener: this.faults[0] === 'cut-opener' ? (this.faults.shift(), true) : false,
+    };
+    this.signUps.set(signUp.id, signUp);
+    const authUrl = `${this.options.publicBase}/wallet/${signUp.id}`;
+    return ['000000', 'Success', { requestId, authUrl, token: signUp.token }];
+  }
+
+  private pay(
+    merchant: PingPongMerchant,
+    b: Record<string, unknown>,
+  ): [string, string, Record<string, unknown>] {
+    const requestId = String(b['requestId'] ?? '');
+    const account = this.tokens.get(String(b['token'] ?? ''));
+    if (!requestId || b['bizType'] !== 'CodeGrant') return ['100003', 'Missing or invalid parameter', {}];
+    if (
+      !account ||
+      !account.bound ||
+      account.merchantUserId !== b['merchantUserId'] ||
+      account.merchant !== merchant
+    ) {
+      return ['200004', 'token does not exist', {}];
+    }
+    if (this.requestIds.has(requestId)) return ['107000', 'Duplicate transaction', {}];
+    this.requestIds.add(requestId);
+    const transactionId = String(Date.now()) + randomBytes(3).toString('hex');
+    // A decline the demo can show: amounts ending in .13 are refused by the "issuer".
+    const status = String(b['amount']).endsWith('.13') ? 'FAILED' : 'SUCCESS';
+    const notice = {
+      requestId,
+      merchantTransactionId: b['merchantTransactionId'],
+      transactionId,
+      amount: b['amount'],
+      currency: b['currency'],
+      status,
+    };
+    this.notify(merchant, String(b['notificationUrl']), notice);
+    return [
+      '002000',
+      'Processing',
+      { requestId, merchantTransactionId: b['merchantTransactionId'], transactionId, status: 'PROCESSING' },
+    ];
+  }
+
+  private unbind(
+    merchant: PingPongMerchant,
+    b: Record<string, unknown>,
+  ): [string, string, Record<string, unknown>] {
+    const account = this.tokens.get(String(b['token'] ?? ''));
+    if (
+      !account ||
+      !account.bound ||
+      account.merchantUserId !== b['merchantUserId'] ||
+      account.merchant !== merchant
+    ) {
+      return ['200004', 'token does not exist', {}];
+    }
+    account.bound = false;
+    return ['000000', 'Success', { requestId: b['requestId'], status: 'UNBIND' }];
+  }
+
+  private walletPage(method: string, id: string, action: string | undefined): SandboxResponse | undefined {
+    const signUp = this.signUps.get(id);
+    if (!signUp) return undefined;
+    if (method === 'GET' && !action) return this.signUpPage(signUp);
+    if (method !== 'POST' || signUp.state !== 'open')
+      return { status: 409, body: 'This sign-up is already finished.' };
+    const approved = action === '/approve';
+    signUp.state = approved ? 'approved' : 'cancelled';
+    if (approved) this.tokens.set(signUp.token, { ...signUp, bound: true });
+    const notice = {
+      requestId: signUp.requestId,
+      merchantUserId: signUp.merchantUserId,
+      paymentMethod: { type: signUp.wallet },
+      status: approved ? 'SUCCESS' : 'FAILED',
+      ...(approved ? { token: signUp.token } : {}),
+    };
+    this.notify(signUp.merchant, signUp.notificationUrl, notice);
+    return { status: 303, headers: { location: signUp.resultUrl, 'cache-control': 'no-store' } };
+  }
+
+  private walletUnbind(tokenId: string): SandboxResponse {
+    const account = [...this.tokens.values()].find((a) => a.id === tokenId && a.bound);
+    if (!account) return { status: 404, body: 'no such account' };
+    account.bound = false;
+    this.notify(account.merchant, account.notificationUrl, {
+      requestId: account.requestId,
+      merchantUserId: account.merchantUserId,
+      paymentMethod: { type: account.wallet },
+      status: 'UNBIND',
+    });
+    return { status: 303, headers: { location: `${this.options.publicBase}/wallet/accounts` } };
+  }
+
+  /** Sends a signed notification `duplicates` times, each retried on PingPong's (accelerated) schedule. */
+  private notify(merchant: PingPongMerchant, url: string, business: Record<string, unknown>): void {
+    const envelope: Record<string, unknown> = {
+      accId: merchant.accId,
+      clientId: merchant.clientId,
+      code: '000000',
+      description: 'Success',
+      bizContent: JSON.stringify(business),
+      signType: 'SHA256',
+      version: '1.0',
+    };
+    envelope['sign'] = pingpongSignOf(envelope, merchant.salt, 'SHA256');
+    const body = JSON.stringify(envelope);
+    for (let copy = 0; copy < (this.options.duplicates ?? 2); copy += 1) {
+      const delivery = this.deliver(url, body, String(business['status'])).finally(() =>
+        this.inFlight.delete(delivery),
+      );
+      this.inFlight.add(delivery);
+    }
+  }
+
+  private async deliver(url: string, body: string, status: string): Promise<void> {
+    const send = this.options.fetch ?? ((u: string, init: RequestInit) => fetch(u, init));
+    const schedule = this.options.retrySchedule ?? [100, 100, 500, 1000, 2000];
+    for (let attempt = 0; attempt <= schedule.length; attempt += 1) {
+      let answered: number | 'error' = 'error';
+      try {
+        const response = await send(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(5000),
+        });
+        const text = await response.text();
+        answered = response.status;
+        this.deliveries.push({ url, status, attempt, answered });
+        if (response.ok && text.trim() !== 'FAIL') return;
+      } catch {
+        this.deliveries.push({ url, status, attempt, answered });
+      }
+      const wait = schedule[attempt];
+      if (wait === undefined) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  private answer(
+    merchant: PingPongMerchant | undefined,
+    code: string,
+    description: string,
+    business: Record<string, unknown>,
+    corruptSign: boolean,
+  ): SandboxResponse {
+    const envelope: Record<string, unknown> = {
+      accId: merchant?.accId ?? '',
+      clientId: merchant?.clientId ?? '',
+      code,
+      description,
+      bizContent: JSON.stringify(business),
+      signType: 'SHA256',
+    };
+    envelope['sign'] = merchant ? pingpongSignOf(envelope, merchant.salt, 'SHA256') : '';
+    if (corruptSign)
+      envelope['sign'] = String(envelope['sign']).replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+    return json(200, envelope);
+  }
+
+  private signUpPage(signUp: SignUp): SandboxResponse {
+    const nonce = randomBytes(12).toString('base64');
+    const action = (verb: string) => `${this.options.publicBase}/wallet/${signUp.id}/${verb}`;
+    const cut = signUp.cutOpener ? `<script nonce="${nonce}">window.opener = null;</script>` : '';
+    return walletHtml(
+      `${signUp.wallet} · link to merchant`,
+      `<p>The merchant asks to charge your ${escapeHtml(signUp.wallet)} wallet without asking each time.</p>
+<p>Account: <strong>${escapeHtml(signUp.merchantUserId)}</strong></p>
+<form method="post" action="${escapeHtml(action('approve'))}"><button type="submit" data-action="approve">Approve</button></form>
+<form method="post" action="${escapeHtml(action('cancel'))}"><button type="submit" data-action="cancel">Cancel</button></form>${cut}`,
+      nonce,
+    );
+  }
+
+  private accountsPage(request: SandboxRequest): SandboxResponse {
+    const user = request.query.get('merchantUserId');
+    const rows = [...this.tokens.values()]
+      .filter((a) => a.bound && (!user || a.merchantUserId === user))
+      .map(
+        (a) =>
+          `<li>${escapeHtml(a.wallet)} for ${escapeHtml(a.merchantUserId)} <form method="post" action="${escapeHtml(
+            `${this.options.publicBase}/wallet/accounts/${a.id}/unbind`,
+          )}"><button type="submit" data-action="unbind">Unbind in wallet</button></form></li>`,
+      );
+    return walletHtml(
+      'Linked merchants',
+      rows.length ? `<ul>${rows.join('')}</ul>` : '<p>No linked merchants.</p>',
+      '',
+    );
+  }
+
+  private control(request: SandboxRequest): SandboxResponse {
+    try {
+      const { next } = JSON.parse(request.body.toString('utf8')) as { next?: PingPongFault[] };
+      this.failNext(...(next ?? []));
+      return json(200, { queued: this.faults.length });
+    } catch {
+      return json(400, { error: 'bad control body' });
+    }
+  }
+}
+
+function walletHtml(title: string, body: string, nonce: string): SandboxResponse {
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce || 'none'}'`,
+      'cache-control': 'no-store',
+    },
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Wallet sandbox · ${escapeHtml(title)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:28rem;color:#102a43}form{display:inline-block;margin-right:.5rem}button{font-size:1rem;padding:.5rem 1rem}</style></head>
+<body><header><strong>PingPong wallet sandbox</strong></header><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
+  };
+}

@@ -1,0 +1,413 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { pingpongSignOf } from '../../server/src/sandbox/pingpong/verify.ts';
+import { SqliteStore } from '../../server/src/store/sqlite.ts';
+import {
+  BUYER,
+  PINGPONG,
+  PINGPONG_BASE,
+  SHOP_ORIGIN,
+  startHarness,
+  type Harness,
+} from './support/harness.ts';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+/** Every browser-bound answer of a test, to search for what must never be in one. */
+let browserAnswers: string[] = [];
+
+async function browserJson(answer: Response) {
+  const text = await answer.text();
+  browserAnswers.push(text, JSON.stringify([...answer.headers]));
+  return { status: answer.status, body: JSON.parse(text) as Record<string, any> };
+}
+
+async function startLink(
+  token: string,
+  body: Record<string, unknown> = { provider: 'pingpong', paymentMethod: 'AlipayHK' },
+) {
+  return browserJson(await h.browser('/v1/links', { token, body }));
+}
+
+async function getLink(token: string, linkId: string) {
+  return browserJson(
+    await fetch(`${h.url}/v1/links/${linkId}`, {
+      headers: { origin: SHOP_ORIGIN, authorization: `Bearer ${token}` },
+    }),
+  );
+}
+
+/** The buyer presses a button on the sandbox wallet page; answers the redirect back to us. */
+async function wallet(authUrl: string, action: 'approve' | 'cancel'): Promise<string> {
+  const answer = await fetch(`${authUrl}/${action}`, { method: 'POST', redirect: 'manual' });
+  expect(answer.status).toBe(303);
+  await h.pingpong.idle();
+  return answer.headers.get('location')!;
+}
+
+/** A notification signed as PingPong signs it, by the sandbox's own signer. */
+function notification(business: Record<string, unknown>, salt = PINGPONG.salt) {
+  const envelope: Record<string, unknown> = {
+    accId: PINGPONG.accId,
+    clientId: PINGPONG.clientId,
+    code: '000000',
+    description: 'Success',
+    bizContent: JSON.stringify(business),
+    signType: 'SHA256',
+    version: '1.0',
+  };
+  envelope['sign'] = pingpongSignOf(envelope, salt, 'SHA256');
+  return JSON.stringify(envelope);
+}
+
+function postNotification(body: string) {
+  return fetch(`${h.url}/webhooks/pingpong`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+}
+
+function countChanges(harness: Harness): { changes: number } {
+  const counter = { changes: 0 };
+  const original = harness.store.applyNotification.bind(harness.store);
+  harness.store.applyNotification = async (...args) => {
+    const result = await original(...args);
+    if (result.changed) counter.changes += 1;
+    return result;
+  };
+  return counter;
+}
+
+async function linked(harness: Harness) {
+  const token = await harness.session();
+  const started = await startLink(token);
+  const back = await wallet(started.body['redirectUrl'], 'approve');
+  return { token, linkId: started.body['linkId'] as string, back };
+}
+
+describe('PingPong CodeGrant sign-up', () => {
+  it('starts a link with a wallet page and becomes linked only when the notification arrives', async () => {
+    browserAnswers = [];
+    h = await startHarness();
+    const token = await h.session();
+    const started = await startLink(token);
+    expect(started.status).toBe(201);
+    expect(Object.keys(started.body).sort()).toEqual(['linkId', 'redirectUrl', 'status']);
+    expect(started.body['status']).toBe('pending');
+    expect(started.body['linkId']).toMatch(/^lnk_[A-Za-z0-9_-]{22}$/);
+    expect(started.body['redirectUrl'].startsWith(`${PINGPONG_BASE}/wallet/`)).toBe(true);
+    expect((await getLink(token, started.body['linkId'])).body).toEqual({
+      linkId: started.body['linkId'],
+      provider: 'pingpong',
+      status: 'pending',
+    });
+    const back = await wallet(started.body['redirectUrl'], 'approve');
+    expect(back).toMatch(new RegExp(`^${h.url}/return/pingpong\\?state=[A-Za-z0-9_-]{43}$`));
+    expect((await getLink(token, started.body['linkId'])).body['status']).toBe('linked');
+    // Two deliveries of the same notification, both acknowledged with an empty 2xx.
+    expect(h.pingpong.deliveries.map((d) => [d.status, d.answered])).toEqual([
+      ['SUCCESS', 200],
+      ['SUCCESS', 200],
+    ]);
+    const token0 = [...(h.pingpong as any).tokens.keys()][0] as string;
+    expect(token0).toMatch(/^ppt_/);
+    for (const text of browserAnswers) expect(text).not.toContain(token0);
+  });
+
+  it('serves a return page that posts only to the recorded origin, once', async () => {
+    h = await startHarness();
+    const { back, linkId } = await linked(h);
+    const page = await fetch(back);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain(`"linkId":"${linkId}"`);
+    expect(html).toContain(`window.opener.postMessage(message, origin)`);
+    expect(html).toContain(`var origin = "${SHOP_ORIGIN}"`);
+    expect(html).not.toContain('"*"');
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(page.headers.get('set-cookie')).toBeNull();
+    expect((await fetch(back)).status).toBe(400); // used
+    expect((await fetch(`${h.url}/return/pingpong`)).status).toBe(400); // missing
+    expect((await fetch(`${h.url}/return/pingpong?state=${'A'.repeat(43)}`)).status).toBe(400); // wrong
+  });
+
+  it('makes a cancelled wallet sign-up failed', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const started = await startLink(token);
+    await wallet(started.body['redirectUrl'], 'cancel');
+    const view = await getLink(token, started.body['linkId']);
+    expect(view.body).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_REJECTED' } });
+  });
+
+  it("hides another buyer's link as NOT_FOUND", async () => {
+    h = await startHarness();
+    const { linkId } = await linked(h);
+    const other = await h.session({ merchantUserId: 'buyer-2', email: 'two@example.com' });
+    expect((await getLink(other, linkId)).status).toBe(404);
+  });
+
+  it('refuses unknown wallets, stray fields and returnTo off the allowed origins, with no upstream call', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    for (const body of [
+      { provider: 'pingpong', paymentMethod: 'Monopoly Money' },
+      { provider: 'pingpong' },
+      { provider: 'pingpong', paymentMethod: 'AlipayHK', returnTo: 'https://evil.example/' },
+      { provider: 'pingpong', paymentMethod: 'AlipayHK', extra: true },
+      { provider: 'nope', paymentMethod: 'AlipayHK' },
+    ]) {
+      const answer = await startLink(token, body);
+      expect(answer.status).toBe(400);
+    }
+    expect(h.upstream).toEqual([]);
+  });
+
+  it('retries bind on a system error with the same request id', async () => {
+    h = await startHarness();
+    h.pingpong.failNext('500000');
+    const token = await h.session();
+    expect((await startLink(token)).status).toBe(201);
+    expect(h.pingpong.calls.map((c) => c.code)).toEqual(['500000', '000000']);
+  });
+
+  it('does not use an answer whose sign is wrong', async () => {
+    h = await startHarness();
+    h.pingpong.failNext('bad-sign');
+    const token = await h.session();
+    const answer = await startLink(token);
+    expect(answer.status).toBe(503);
+    expect(answer.body['error'].code).toBe('PROVIDER_UNAVAILABLE');
+  });
+
+  it('streams the status to the browser as it changes', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const started = await startLink(token);
+    const stream = await fetch(`${h.url}/v1/links/${started.body['linkId']}/events`, {
+      headers: { origin: SHOP_ORIGIN, authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+    });
+    expect(stream.headers.get('content-type')).toBe('text/event-stream');
+    expect(stream.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
+    const reading = stream.text();
+    await wallet(started.body['redirectUrl'], 'approve');
+    const events = (await reading)
+      .split('\n\n')
+      .filter((e) => e.startsWith('data: '))
+      .map((e) => JSON.parse(e.slice(6)).status);
+    expect(events).toEqual(['pending', 'linked']);
+  });
+});
+
+describe('PingPong notifications (SECURITY 16, 17, 18)', () => {
+  it('answers a wrong or missing sign, or an unknown scheme, with 401 and changes nothing', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const started = await startLink(token);
+    const requestId = (h.pingpong as any).signUps.values().next().value.requestId as string;
+    const forged = notification({ requestId, status: 'SUCCESS', token: 'ppt_forged' }, 'not-the-salt');
+    for (const body of [
+      forged,
+      JSON.stringify({ ...JSON.parse(forged), sign: undefined }),
+      'status=SUCCESS',
+      '{"signType":"RSA"}',
+    ]) {
+      expect((await postNotification(body)).status).toBe(401);
+    }
+    expect((await getLink(token, started.body['linkId'])).body['status']).toBe('pending');
+  });
+
+  it('applies ten identical notifications at once as one change, acknowledging all ten', async () => {
+    h = await startHarness();
+    const counter = countChanges(h);
+    const token = await h.session();
+    const started = await startLink(token);
+    const requestId = (h.pingpong as any).signUps.values().next().value.requestId as string;
+    const body = notification({
+      requestId,
+      merchantUserId: BUYER.merchantUserId,
+      status: 'SUCCESS',
+      token: 'ppt_x',
+    });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => postNotification(body)));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(await Promise.all(answers.map((a) => a.text()))).toEqual(Array(10).fill(''));
+    expect(counter.changes).toBe(1);
+    expect((await getLink(token, started.body['linkId'])).body['status']).toBe('linked');
+  });
+
+  it('never moves a terminal state back, whatever the order', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const first = await startLink(token);
+    const second = await startLink(token, { provider: 'pingpong', paymentMethod: 'GCash' });
+    const [a, b] = [...(h.pingpong as any).signUps.values()].map(
+      (s: { requestId: string }) => s.requestId,
+    ) as [string, string];
+    // Unbinding overtakes the sign-up: the late SUCCESS does not revive the link.
+    await postNotification(notification({ requestId: a, status: 'UNBIND' }));
+    await postNotification(notification({ requestId: a, status: 'SUCCESS', token: 'ppt_late' }));
+    expect((await getLink(token, first.body['linkId'])).body['status']).toBe('unlinked');
+    // A FAILED after SUCCESS does not undo the link.
+    await postNotification(notification({ requestId: b, status: 'SUCCESS', token: 'ppt_b' }));
+    await postNotification(notification({ requestId: b, status: 'FAILED' }));
+    expect((await getLink(token, second.body['linkId'])).body['status']).toBe('linked');
+  });
+
+  it('unlinks when the buyer unbinds inside the wallet', async () => {
+    h = await startHarness();
+    const { token, linkId } = await linked(h);
+    const page = await (await fetch(`${PINGPONG_BASE}/wallet/accounts`)).text();
+    const action = /action="([^"]+\/unbind)"/.exec(page)![1]!;
+    expect((await fetch(action, { method: 'POST', redirect: 'manual' })).status).toBe(303);
+    await h.pingpong.idle();
+    expect((await getLink(token, linkId)).body['status']).toBe('unlinked');
+  });
+
+  it('answers 500 when it cannot record a notification, so PingPong retries', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    await startLink(token);
+    const requestId = (h.pingpong as any).signUps.values().next().value.requestId as string;
+    const original = h.store.applyNotification.bind(h.store);
+    let failing = true;
+    h.store.applyNotification = async (...args) => {
+      if (failing) throw new Error('database is locked');
+      return original(...args);
+    };
+    const body = notification({ requestId, status: 'SUCCESS', token: 'ppt_y' });
+    expect((await postNotification(body)).status).toBe(500);
+    failing = false;
+    expect((await postNotification(body)).status).toBe(200);
+  });
+});
+
+describe('the token vault (SECURITY 6, 30)', () => {
+  it('keeps the token out of every browser answer and out of the database file', async () => {
+    browserAnswers = [];
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'linkgate-vault-')), 'vault.db');
+    h = await startHarness({ store: new SqliteStore(dbPath) });
+    const { token, linkId } = await linked(h);
+    await getLink(token, linkId);
+    const stream = await fetch(`${h.url}/v1/links/${linkId}/events`, {
+      headers: { origin: SHOP_ORIGIN, authorization: `Bearer ${token}` },
+    });
+    browserAnswers.push(await stream.text());
+    const walletToken = [...(h.pingpong as any).tokens.keys()][0] as string;
+    for (const text of browserAnswers) expect(text).not.toContain(walletToken);
+    const bytes = [dbPath, `${dbPath}-wal`]
+      .filter(existsSync)
+      .map((p) => readFileSync(p).toString('latin1'))
+      .join('');
+    expect(bytes).toContain(linkId);
+    expect(bytes).not.toContain(walletToken);
+    expect(bytes).not.toContain(walletToken.slice(4, 24));
+  });
+});
+
+describe('merchant API: payments and unlinking', () => {
+  const pay = (harness: Harness, key: string | undefined, body: Record<string, unknown>) =>
+    fetch(`${harness.url}/v1/payments`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${harness.config.apiKey}`,
+        'content-type': 'application/json',
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+  const order = {
+    provider: 'pingpong',
+    merchantUserId: BUYER.merchantUserId,
+    amount: '25.00',
+    currency: 'HKD',
+    merchantTransactionId: 'order-1',
+  };
+  const payCalls = (harness: Harness) =>
+    harness.pingpong.calls.filter((c) => c.path === '/v4/payment/unifiedPay').length;
+
+  it('pays with the token, and the notification settles the payment', async () => {
+    h = await startHarness();
+    await linked(h);
+    const answer = await pay(h, 'key-00000001', order);
+    expect(answer.status).toBe(201);
+    const body = (await answer.json()) as { paymentId: string; status: string };
+    expect(body.status).toBe('pending');
+    await h.pingpong.idle();
+    const view = await h.merchant(`/v1/payments/${body.paymentId}`);
+    expect(await view.json()).toEqual({ paymentId: body.paymentId, status: 'succeeded' });
+  });
+
+  it('gives the same answer for the same key and body with no second upstream call, 409 for another body', async () => {
+    h = await startHarness();
+    await linked(h);
+    const first = await pay(h, 'key-00000002', order);
+    const again = await pay(h, 'key-00000002', { ...order });
+    expect(again.status).toBe(first.status);
+    expect(await again.json()).toEqual(await first.json());
+    expect(payCalls(h)).toBe(1);
+    const other = await pay(h, 'key-00000002', { ...order, amount: '26.00' });
+    expect(other.status).toBe(409);
+    expect(((await other.json()) as any).error.code).toBe('CONFLICT');
+    expect(payCalls(h)).toBe(1);
+    expect((await pay(h, undefined, order)).status).toBe(400);
+  });
+
+  it('fails a declined payment and refuses to pay a buyer with no linked wallet', async () => {
+    h = await startHarness();
+    await linked(h);
+    const declined = (await (await pay(h, 'key-00000003', { ...order, amount: '13.13' })).json()) as {
+      paymentId: string;
+    };
+    await h.pingpong.idle();
+    expect(await (await h.merchant(`/v1/payments/${declined.paymentId}`)).json()).toMatchObject({
+      status: 'failed',
+    });
+    const stranger = await pay(h, 'key-00000004', { ...order, merchantUserId: 'nobody' });
+    expect(stranger.status).toBe(409);
+    expect(payCalls(h)).toBe(1);
+  });
+
+  it.each([
+    ['a negative amount', { amount: '-1' }],
+    ['a zero amount', { amount: '0' }],
+    ['too many decimals', { amount: '1.005' }],
+    ['an absurd amount', { amount: '10000000000' }],
+    ['a lower-case currency', { currency: 'hkd' }],
+    ['an unknown field', { coupon: 'FREE' }],
+  ])('refuses %s with 400 and no upstream call', async (_name, change) => {
+    h = await startHarness();
+    await linked(h);
+    const answer = await pay(h, 'key-00000005', { ...order, ...change });
+    expect(answer.status).toBe(400);
+    expect(payCalls(h)).toBe(0);
+  });
+
+  it('unlinks at PingPong, after which the token no longer pays', async () => {
+    h = await startHarness();
+    const { linkId, token } = await linked(h);
+    const unlink = await h.merchant(`/v1/links/${linkId}`, { method: 'DELETE' });
+    expect(await unlink.json()).toEqual({ linkId, status: 'unlinked' });
+    expect(h.pingpong.calls.map((c) => c.path)).toContain('/v4/paymethod/unbind');
+    expect((await getLink(token, linkId)).body['status']).toBe('unlinked');
+    expect((await pay(h, 'key-00000006', order)).status).toBe(409);
+    const listed = (await (await h.merchant(`/v1/users/${BUYER.merchantUserId}/links`)).json()) as {
+      links: any[];
+    };
+    expect(listed.links).toEqual([
+      {
+        linkId,
+        provider: 'pingpong',
+        status: 'unlinked',
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      },
+    ]);
+  });
+});
