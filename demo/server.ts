@@ -60,6 +60,66 @@ function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
     if (!answer.ok || !body.sessionToken) return void res.status(502).json({ error: 'session failed' });
     res.json({ sessionToken: body.sessionToken, expiresAt: body.expiresAt });
   });
+  // Checkout with the buyer's linked wallet: the shop's backend charges it, the browser never sees a token.
+  const merchantApi = (
+    path: string,
+    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) =>
+    fetch(`${running.url}${path}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: {
+        authorization: `Bearer ${running.config.apiKey}`,
+        'content-type': 'application/json',
+        ...init.headers,
+      },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+  const buyerOf = (req: express.Request) => {
+    const id = String((req.body as { buyer?: unknown } | undefined)?.buyer ?? '');
+    return BUYERS[id] ? id : undefined;
+  };
+  app.post('/demo/pay', express.json({ limit: '1kb' }), async (req, res) => {
+    const buyer = buyerOf(req);
+    if (!buyer) return void res.status(400).json({ error: 'unknown buyer' });
+    const order = `order-${Date.now()}`;
+    const answer = await merchantApi('/v1/payments', {
+      headers: { 'idempotency-key': `demo-${order}` },
+      body: {
+        provider: 'pingpong',
+        merchantUserId: buyer,
+        amount: '25.00',
+        currency: 'HKD',
+        merchantTransactionId: order,
+        paymentMethod: 'AlipayHK',
+      },
+    });
+    const body = (await answer.json()) as { paymentId?: string; status?: string; error?: { code: string } };
+    res
+      .status(answer.ok ? 200 : 409)
+      .json({ order, paymentId: body.paymentId, status: body.status, error: body.error?.code });
+  });
+  app.get('/demo/payments/:paymentId', async (req, res) => {
+    const answer = await merchantApi(`/v1/payments/${encodeURIComponent(req.params.paymentId)}`);
+    res.status(answer.status).json(await answer.json());
+  });
+  app.post('/demo/unlink', express.json({ limit: '1kb' }), async (req, res) => {
+    const buyer = buyerOf(req);
+    if (!buyer) return void res.status(400).json({ error: 'unknown buyer' });
+    const listed = (await (await merchantApi(`/v1/users/${buyer}/links`)).json()) as {
+      links: Array<{ linkId: string; provider: string; status: string }>;
+    };
+    const linked = listed.links.filter((l) => l.provider === 'pingpong' && l.status === 'linked');
+    for (const link of linked) await merchantApi(`/v1/links/${link.linkId}`, { method: 'DELETE' });
+    res.json({ unlinked: linked.length });
+  });
+  app.get('/demo/wallet-status', async (req, res) => {
+    const buyer = String(req.query['buyer'] ?? '');
+    if (!BUYERS[buyer]) return void res.status(400).json({ error: 'unknown buyer' });
+    const listed = (await (await merchantApi(`/v1/users/${buyer}/links`)).json()) as {
+      links: Array<{ provider: string; status: string }>;
+    };
+    res.json({ linked: listed.links.some((l) => l.provider === 'pingpong' && l.status === 'linked') });
+  });
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.get('/demo/buyers', (_req, res) => {
     res.json(
@@ -76,7 +136,9 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 try {
   const running = await run({ env: process.env, sandboxDefault: true, extend: demoRoutes, print });
   print(`Linkgate demo shop: ${running.url}/`);
-  print(`Sandboxes: ${running.sandboxUrl ?? 'off'}`);
+  print(
+    `Sandboxes: ${running.sandboxUrl ?? 'off'} (wallet accounts: ${running.sandboxUrl}/pingpong/wallet/accounts)`,
+  );
   closeOnSignals(running, print);
 } catch (error) {
   process.stderr.write(`linkgate demo: ${error instanceof Error ? error.message : 'start failed'}\n`);

@@ -43,6 +43,53 @@ for (const type of [
   document.addEventListener(type, record);
 }
 
+const payButton = document.getElementById('pay');
+const unlinkButton = document.getElementById('unlink');
+const checkoutStatus = document.getElementById('checkout-status');
+const post = async (path, body) =>
+  (
+    await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  ).json();
+
+async function refreshWallet() {
+  const { linked } = await (
+    await fetch(`/demo/wallet-status?buyer=${encodeURIComponent(select.value)}`)
+  ).json();
+  payButton.disabled = !linked;
+  unlinkButton.disabled = !linked;
+  return linked;
+}
+
+payButton.addEventListener('click', async () => {
+  payButton.disabled = true;
+  checkoutStatus.textContent = 'Charging your wallet…';
+  const payment = await post('/demo/pay', { buyer: select.value });
+  if (payment.error) {
+    checkoutStatus.textContent = `Payment refused (${payment.error}).`;
+    payButton.disabled = false;
+    return;
+  }
+  let status = payment.status;
+  for (let wait = 250; status === 'pending' && wait < 8000; wait *= 2) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    status = (await (await fetch(`/demo/payments/${payment.paymentId}`)).json()).status;
+  }
+  checkoutStatus.textContent = `Order ${payment.order}: payment ${status}.`;
+  payButton.disabled = false;
+});
+
+unlinkButton.addEventListener('click', async () => {
+  await post('/demo/unlink', { buyer: select.value });
+  checkoutStatus.textContent = 'AlipayHK unlinked.';
+  await refreshWallet();
+});
+
+document.addEventListener('linkgate-linked', () => void refreshWallet());
+
 const buyers = await (await fetch('/demo/buyers')).json();
 for (const buyer of buyers) {
   const option = document.createElement('option');
@@ -51,6 +98,11 @@ for (const buyer of buyers) {
   option.textContent = `${buyer.name} (${buyer.id})`;
   select.append(option);
 }
-select.addEventListener('change', () => useBuyer(select.value, select.selectedOptions[0].dataset.locale));
+select.addEventListener('change', async () => {
+  await useBuyer(select.value, select.selectedOptions[0].dataset.locale);
+  checkoutStatus.textContent = '';
+  await refreshWallet();
+});
 await useBuyer(select.value, select.selectedOptions[0].dataset.locale);
+await refreshWallet();
 document.body.dataset.ready = 'true';

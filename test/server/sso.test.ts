@@ -120,12 +120,11 @@ describe('POST /v1/sso/igv', () => {
   it('ends a call to a hanging iGV at its deadline with PROVIDER_UNAVAILABLE', async () => {
     h.igv.failNext('hang');
     const token = await h.session();
-    const started = Date.now();
+    // The sandbox would hang for two minutes, past this test's own 20 s limit: only our 400 ms
+    // deadline can answer in time.
     const { status, body } = await launch(token);
     expect(status).toBe(503);
     expect(body['error'].code).toBe('PROVIDER_UNAVAILABLE');
-    // The sandbox would hang for two minutes; the answer came from our deadline instead.
-    expect(Date.now() - started).toBeLessThan(60_000);
   });
 
   it('refuses a signature made with another key (sandbox answers 10003)', async () => {
@@ -144,12 +143,11 @@ describe('POST /v1/sso/igv', () => {
     h.igv.failNext(...Array<'10004'>(15).fill('10004'));
     for (let i = 0; i < 5; i += 1) expect((await launch(token)).status).toBe(503);
     const callsWhenOpen = h.igv.calls.length;
-    const started = performance.now();
     const fast = await launch(token);
     expect(fast.status).toBe(503);
     expect(fast.body['error'].code).toBe('PROVIDER_UNAVAILABLE');
+    // Failing fast means failing without a call: nothing reached iGV while the breaker was open.
     expect(h.igv.calls.length).toBe(callsWhenOpen);
-    expect(performance.now() - started).toBeLessThan(1_000);
     h.clock.advance(31_000);
     h.igv.clearFaults(); // the queue still holds 10004s: the probe should meet a healthy iGV
     expect((await launch(token)).status).toBe(200);

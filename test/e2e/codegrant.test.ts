@@ -1,0 +1,102 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, startDemo, type Demo } from './support.ts';
+
+let demo: Demo;
+let browser: Browser;
+
+beforeAll(async () => {
+  demo = await startDemo();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (demo && demo.process.exitCode === null) await demo.stop();
+});
+
+async function shop(buyer: string, init?: () => void): Promise<Page> {
+  const page = await browser.newPage();
+  if (init) await page.addInitScript(init);
+  await page.goto(`${demo.url}/`);
+  await page.locator('body[data-ready="true"]').waitFor();
+  await page.locator('#buyer').selectOption(buyer);
+  await page.waitForFunction(
+    (id) =>
+      document.querySelector('#buyer') &&
+      (document.querySelector('#buyer') as HTMLSelectElement).value === id,
+    buyer,
+  );
+  // Let the shop hand the elements the new buyer's session.
+  await page.waitForTimeout(300);
+  return page;
+}
+
+const signup = (page: Page) => page.locator('linkgate-codegrant-signup');
+const state = (page: Page) => signup(page).getAttribute('state');
+
+async function queueFault(fault: string) {
+  const answer = await fetch(`${demo.sandboxUrl}/pingpong/_control/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ next: [fault] }),
+  });
+  expect(answer.status).toBe(200);
+}
+
+describe('PingPong CodeGrant sign-up in Chromium', () => {
+  it('completes in a popup, then the shop charges the wallet and unlinks it', async () => {
+    const page = await shop('buyer-1001');
+    const [popup] = await Promise.all([page.waitForEvent('popup'), signup(page).getByRole('button').click()]);
+    await popup.waitForURL(`${demo.sandboxUrl}/pingpong/wallet/**`);
+    await popup.getByRole('button', { name: 'Approve' }).click();
+    await popup.waitForEvent('close');
+    await expect.poll(() => state(page), { timeout: 15_000 }).toBe('linked');
+    await expect(page.locator('#pay').isEnabled()).resolves.toBe(true);
+    await page.locator('#pay').click();
+    await expect
+      .poll(() => page.locator('#checkout-status').textContent(), { timeout: 15_000 })
+      .toMatch(/payment succeeded/);
+    await page.locator('#unlink').click();
+    await expect.poll(() => page.locator('#checkout-status').textContent()).toBe('AlipayHK unlinked.');
+    await page.close();
+  });
+
+  it('falls back to a full-page redirect when popups are blocked, and resumes on return', async () => {
+    const page = await shop('buyer-1002', () => {
+      window.open = () => null;
+    });
+    await Promise.all([
+      page.waitForURL(`${demo.sandboxUrl}/pingpong/wallet/**`),
+      signup(page).getByRole('button').click(),
+    ]);
+    await Promise.all([
+      page.waitForURL(`${demo.url}/**`),
+      page.getByRole('button', { name: 'Approve' }).click(),
+    ]);
+    await page.locator('body[data-ready="true"]').waitFor();
+    await expect.poll(() => state(page), { timeout: 15_000 }).toBe('linked');
+    expect(page.url()).not.toContain('linkgate_link');
+    await page.close();
+  });
+
+  it('reports cancelled when the buyer closes the popup', async () => {
+    const page = await shop('buyer-1003');
+    const [popup] = await Promise.all([page.waitForEvent('popup'), signup(page).getByRole('button').click()]);
+    await popup.waitForURL(`${demo.sandboxUrl}/pingpong/wallet/**`);
+    await popup.close();
+    await expect.poll(() => state(page), { timeout: 15_000 }).toBe('cancelled');
+    await page.close();
+  });
+
+  it('still completes when the wallet page cuts the opener', async () => {
+    await queueFault('cut-opener');
+    const page = await shop('buyer-1003');
+    const [popup] = await Promise.all([page.waitForEvent('popup'), signup(page).getByRole('button').click()]);
+    await popup.waitForURL(`${demo.sandboxUrl}/pingpong/wallet/**`);
+    expect(await popup.evaluate(() => window.opener)).toBeNull();
+    await popup.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => state(page), { timeout: 20_000 }).toBe('linked');
+    await page.close();
+  });
+});
