@@ -5,8 +5,7 @@ import { toView, type Links } from '../links/links.ts';
 import { refusedReturnPage, returnPage } from '../links/return-page.ts';
 import { TERMINAL } from '../links/status.ts';
 import type { Notifications } from '../webhooks/notifications.ts';
-import { jsonBody, route } from './middleware.ts';
-import { limitPerIp, limitPerSession, type RateLimiter } from './rate-limit.ts';
+import { route } from './middleware.ts';
 import { linkBody, parseBody } from './validation.ts';
 
 const STREAM_LIMIT_MS = 10 * 60 * 1000;
@@ -19,7 +18,8 @@ export interface LinkRouteDeps {
   cors: RequestHandler;
   session: RequestHandler;
   merchant: RequestHandler;
-  launchLimiter: RateLimiter | undefined;
+  /** The middleware every browser launch passes: origin, limits, JSON body, session. */
+  launch: RequestHandler[];
 }
 
 function headersOf(raw: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
@@ -37,22 +37,13 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
     route('links.preflight'),
     cors,
   );
-  router.post(
-    '/v1/links',
-    route('links.start'),
-    cors,
-    limitPerIp(deps.launchLimiter),
-    jsonBody,
-    session,
-    limitPerSession(deps.launchLimiter),
-    async (req, res) => {
-      const input = parseBody(linkBody, req.body);
-      const answer = await links.start(merchantUserId(res), req.headers.origin!, input, {
-        requestId: req.requestId,
-      });
-      res.status(201).json(answer);
-    },
-  );
+  router.post('/v1/links', route('links.start'), ...deps.launch, async (req, res) => {
+    const input = parseBody(linkBody, req.body);
+    const answer = await links.start(merchantUserId(res), req.headers.origin!, input, {
+      requestId: req.requestId,
+    });
+    res.status(201).json(answer);
+  });
   router.get('/v1/links/:linkId', route('links.view'), cors, session, async (req, res) => {
     res.json(await links.view(merchantUserId(res), String(req.params['linkId'])));
   });

@@ -66,23 +66,23 @@ export function buildRoutes(deps: RouteDeps): Router {
     },
   );
 
-  router.options('/v1/sso/:provider', route('sso.preflight'), cors);
-  router.post(
-    '/v1/sso/:provider',
-    route('sso.launch'),
+  // A browser launch: allowed origin, per-IP limit, JSON, a live session, per-session limit.
+  const launch: RequestHandler[] = [
     cors,
     limitPerIp(deps.launchLimiter),
     jsonBody,
     session,
     limitPerSession(deps.launchLimiter),
-    async (req, res) => {
-      const { path } = parseBody(ssoBody, req.body);
-      const redirectUrl = await deps.sso.launch(String(req.params['provider']), res.locals.session!, path, {
-        requestId: req.requestId,
-      });
-      res.json({ redirectUrl });
-    },
-  );
+  ];
+
+  router.options('/v1/sso/:provider', route('sso.preflight'), cors);
+  router.post('/v1/sso/:provider', route('sso.launch'), ...launch, async (req, res) => {
+    const { path } = parseBody(ssoBody, req.body);
+    const redirectUrl = await deps.sso.launch(String(req.params['provider']), res.locals.session!, path, {
+      requestId: req.requestId,
+    });
+    res.json({ redirectUrl });
+  });
   router.use(
     buildLinkRoutes({
       links: deps.links,
@@ -91,7 +91,7 @@ export function buildRoutes(deps: RouteDeps): Router {
       cors,
       session,
       merchant,
-      launchLimiter: deps.launchLimiter,
+      launch,
     }),
   );
   router.use(buildPaymentRoutes({ payments: deps.payments, merchant }));

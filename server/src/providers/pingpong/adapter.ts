@@ -13,20 +13,8 @@ import type {
 } from '../types.ts';
 import { interpretPingPongAnswer, type PingPongOutcome } from './codes.ts';
 import type { PingPongSettings } from './settings.ts';
+import { PINGPONG_WALLETS } from './wallets.ts';
 import { pingpongEnvelope, pingpongVerify } from './wire.ts';
-
-/** The wallets PingPong's CodeGrant sign-up supports (PROVIDERS.md, pingpong). */
-export const PINGPONG_WALLETS = [
-  'AlipayHK',
-  'Alipay',
-  'GCash',
-  'DANA',
-  'Kakaopay',
-  'TNG eWallet',
-  'Boost',
-  'True Money',
-  'Rabbit LINE Pay',
-] as const;
 
 const DEVICE = { orderTerminal: '02' };
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
+// A fact of the provider, shared with the adapter: the sandbox accepts the wallets PingPong lists.
+import { PINGPONG_WALLETS } from '../../providers/pingpong/wallets.ts';
 import { escapeHtml, hang, json, type SandboxRequest, type SandboxResponse } from '../http.ts';
 import { pingpongSignHolds, pingpongSignOf } from './verify.ts';
 
@@ -24,18 +26,6 @@ export interface PingPongSandboxOptions {
   duplicates?: number;
   unbindPath?: string;
 }
-
-export const WALLETS = [
-  'AlipayHK',
-  'Alipay',
-  'GCash',
-  'DANA',
-  'Kakaopay',
-  'TNG eWallet',
-  'Boost',
-  'True Money',
-  'Rabbit LINE Pay',
-];
 
 interface SignUp {
   id: string;
@@ -144,7 +134,7 @@ export class PingPongSandbox {
     if (fields.some((f) => typeof b[f] !== 'string' || !b[f]) || b['bizType'] !== 'CodeGrant') {
       return ['100003', 'Missing or invalid parameter', {}];
     }
-    if (typeof wallet !== 'string' || !WALLETS.includes(wallet))
+    if (typeof wallet !== 'string' || !(PINGPONG_WALLETS as readonly string[]).includes(wallet))
       return ['100004', 'Unsupported payment method', {}];
     const requestId = String(b['requestId']);
     if (this.requestIds.has(requestId)) return ['107000', 'Duplicate transaction', {}];
