@@ -18,11 +18,13 @@ import { Payments } from './payments/payments.ts';
 import { Notifications } from './webhooks/notifications.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
-import { Transport, type FetchLike } from './transport/transport.ts';
+import { createHttpClient, type HttpClient } from './transport/http-client.ts';
+import { Transport } from './transport/transport.ts';
 
 export interface LinkgateDeps {
   clock?: Clock;
-  fetch?: FetchLike;
+  /** The HTTP client provider calls go through; by default node:http(s) with keep-alive. */
+  http?: HttpClient;
   logger?: Logger;
   /** An already opened store; otherwise one is opened from `config.databaseUrl`. */
   store?: Store;
@@ -51,7 +53,7 @@ function privateKeys(config: Config): Map<string, KeyObject> {
 
 /**
  * The BFF as an Express router a merchant can mount anywhere. Nothing here listens, reads the
- * environment or holds globals: clock, fetch, store and logger come in as arguments.
+ * environment or holds globals: clock, HTTP client, store and logger come in as arguments.
  */
 export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgate {
   const clock = deps.clock ?? systemClock;
@@ -59,8 +61,9 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   const metrics = new Metrics();
   const keyring = new DataKeyring(config.dataKeys);
   const allowedHosts = new Set<string>();
+  const ownHttp = deps.http ? undefined : createHttpClient();
   const transport = new Transport({
-    fetch: deps.fetch ?? ((input, init) => fetch(input, init)),
+    http: deps.http ?? ownHttp!,
     clock,
     logger,
     metrics,
@@ -141,6 +144,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   router.ready = ready;
   router.close = async () => {
     await ready.catch(() => undefined);
+    ownHttp?.close();
     if (store && !deps.store) await store.close();
   };
   return router;

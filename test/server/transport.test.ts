@@ -1,13 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LinkgateError } from '../../server/src/errors.ts';
 import { Metrics } from '../../server/src/metrics.ts';
+import { createHttpClient } from '../../server/src/transport/http-client.ts';
 import { Transport, type TransportOptions } from '../../server/src/transport/transport.ts';
 import { FakeClock } from './support/clock.ts';
 import { collectingLogger } from './support/logs.ts';
 
 const servers: Server[] = [];
+const client = createHttpClient();
+afterAll(() => client.close());
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => (s.closeAllConnections(), s.close(r)))));
 });
@@ -21,7 +24,7 @@ async function upstream(handler: (req: IncomingMessage, res: ServerResponse) => 
 
 function transport(hosts: string[], overrides: Partial<TransportOptions> = {}) {
   return new Transport({
-    fetch: (input, init) => fetch(input, init),
+    http: client,
     clock: new FakeClock(),
     logger: collectingLogger().logger,
     metrics: new Metrics(),
@@ -51,6 +54,7 @@ describe('the outbound pipeline (SECURITY 24, 25)', () => {
       // never answers
     });
     const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const sockets = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
     const error = await transport([host])
       .send(call(host), { requestId: 'r1' })
       .catch((e: unknown) => e);
@@ -60,6 +64,10 @@ describe('the outbound pipeline (SECURITY 24, 25)', () => {
     await new Promise((r) => setTimeout(r, 50));
     const after = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     expect(after).toBeLessThanOrEqual(before);
+    // No socket of ours is left open to the hanging provider.
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length).toBeLessThanOrEqual(
+      sockets,
+    );
   });
 
   it('does not follow redirects', async () => {
@@ -102,6 +110,25 @@ describe('the outbound pipeline (SECURITY 24, 25)', () => {
       .catch((e: unknown) => e);
     expect((error as LinkgateError).code).toBe('PROVIDER_UNAVAILABLE');
     expect(attempts).toBe(1);
+  });
+
+  it('refuses an answer larger than allowed', async () => {
+    const host = await upstream((_req, res) => res.end('x'.repeat(2 << 20)));
+    const error = await transport([host])
+      .send(call(host), { requestId: 'r5' })
+      .catch((e: unknown) => e);
+    expect((error as LinkgateError).code).toBe('PROVIDER_UNAVAILABLE');
+  });
+
+  it('reuses one kept-alive connection for consecutive calls', async () => {
+    const ports = new Set<number>();
+    const host = await upstream((req, res) => {
+      ports.add(req.socket.remotePort!);
+      res.end('ok');
+    });
+    const t = transport([host]);
+    for (let i = 0; i < 5; i += 1) await t.send(call(host), { requestId: `k${i}` });
+    expect(ports.size).toBe(1);
   });
 
   it('sends the request id upstream and reads the answer', async () => {

@@ -31,15 +31,17 @@ export class SsoLaunches {
     if (!adapter.sso) throw new LinkgateError('NOT_FOUND', 'This provider has no sign-in pages.');
     const buyer = await sessions.profile(session.merchantUserId);
     const { redirectUrl, providerUserId } = await adapter.sso.launch(buyer, path, context);
-    const now = clock.now();
+    const sealing = accountContext(session.merchantUserId, adapter.id);
     const existing = await store.getProviderAccount(session.merchantUserId, adapter.id);
+    // The provider's id for a buyer rarely changes: write only when it does, not on every click.
+    if (existing && keyring.open(existing.accountSealed, sealing) === JSON.stringify({ providerUserId })) {
+      return redirectUrl;
+    }
+    const now = clock.now();
     await store.upsertProviderAccount({
       merchantUserId: session.merchantUserId,
       provider: adapter.id,
-      accountSealed: keyring.seal(
-        JSON.stringify({ providerUserId }),
-        accountContext(session.merchantUserId, adapter.id),
-      ),
+      accountSealed: keyring.seal(JSON.stringify({ providerUserId }), sealing),
       createdAt: existing?.createdAt ?? now,
       updatedAt: now,
     });

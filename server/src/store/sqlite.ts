@@ -43,6 +43,7 @@ interface RawAccount {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
   /** `path` is a file path or `:memory:`. */
   constructor(path: string) {
@@ -52,6 +53,16 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+  }
+
+  /** Statements are compiled once and reused: preparing costs more than most of our queries. */
+  private prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   async migrate(): Promise<void> {
@@ -76,7 +87,7 @@ export class SqliteStore implements Store {
   }
 
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    this.prepare('SELECT 1').get();
   }
 
   async close(): Promise<void> {
@@ -84,16 +95,14 @@ export class SqliteStore implements Store {
   }
 
   async upsertUser(row: UserRow): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO users (merchant_user_id, profile_sealed, created_at, updated_at) VALUES (?, ?, ?, ?)
+    this.prepare(
+      `INSERT INTO users (merchant_user_id, profile_sealed, created_at, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (merchant_user_id) DO UPDATE SET profile_sealed = excluded.profile_sealed, updated_at = excluded.updated_at`,
-      )
-      .run(row.merchantUserId, row.profileSealed, row.createdAt, row.updatedAt);
+    ).run(row.merchantUserId, row.profileSealed, row.createdAt, row.updatedAt);
   }
 
   async getUser(merchantUserId: string): Promise<UserRow | undefined> {
-    const raw = this.db.prepare('SELECT * FROM users WHERE merchant_user_id = ?').get(merchantUserId) as
+    const raw = this.prepare('SELECT * FROM users WHERE merchant_user_id = ?').get(merchantUserId) as
       RawUser | undefined;
     return (
       raw && {
@@ -106,15 +115,13 @@ export class SqliteStore implements Store {
   }
 
   async insertSession(row: SessionRow): Promise<void> {
-    this.db
-      .prepare(
-        'INSERT INTO sessions (token_hash, merchant_user_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(row.tokenHash, row.merchantUserId, row.createdAt, row.expiresAt, row.revokedAt);
+    this.prepare(
+      'INSERT INTO sessions (token_hash, merchant_user_id, created_at, expires_at, revoked_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(row.tokenHash, row.merchantUserId, row.createdAt, row.expiresAt, row.revokedAt);
   }
 
   async getSession(tokenHash: string): Promise<SessionRow | undefined> {
-    const raw = this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
+    const raw = this.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as
       RawSession | undefined;
     return (
       raw && {
@@ -128,34 +135,30 @@ export class SqliteStore implements Store {
   }
 
   async revokeSessions(merchantUserId: string, at: number): Promise<number> {
-    return this.db
-      .prepare(
-        'UPDATE sessions SET revoked_at = ? WHERE merchant_user_id = ? AND revoked_at IS NULL AND expires_at > ?',
-      )
-      .run(at, merchantUserId, at).changes;
+    return this.prepare(
+      'UPDATE sessions SET revoked_at = ? WHERE merchant_user_id = ? AND revoked_at IS NULL AND expires_at > ?',
+    ).run(at, merchantUserId, at).changes;
   }
 
   async deleteExpiredSessions(before: number): Promise<number> {
-    return this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(before).changes;
+    return this.prepare('DELETE FROM sessions WHERE expires_at < ?').run(before).changes;
   }
 
   async upsertProviderAccount(row: ProviderAccountRow): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO provider_accounts (merchant_user_id, provider, account_sealed, created_at, updated_at)
+    this.prepare(
+      `INSERT INTO provider_accounts (merchant_user_id, provider, account_sealed, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (merchant_user_id, provider) DO UPDATE SET account_sealed = excluded.account_sealed, updated_at = excluded.updated_at`,
-      )
-      .run(row.merchantUserId, row.provider, row.accountSealed, row.createdAt, row.updatedAt);
+    ).run(row.merchantUserId, row.provider, row.accountSealed, row.createdAt, row.updatedAt);
   }
 
   async getProviderAccount(
     merchantUserId: string,
     provider: string,
   ): Promise<ProviderAccountRow | undefined> {
-    const raw = this.db
-      .prepare('SELECT * FROM provider_accounts WHERE merchant_user_id = ? AND provider = ?')
-      .get(merchantUserId, provider) as RawAccount | undefined;
+    const raw = this.prepare(
+      'SELECT * FROM provider_accounts WHERE merchant_user_id = ? AND provider = ?',
+    ).get(merchantUserId, provider) as RawAccount | undefined;
     return (
       raw && {
         merchantUserId: raw.merchant_user_id,
@@ -168,45 +171,39 @@ export class SqliteStore implements Store {
   }
 
   async insertLink(row: LinkRow): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO links (link_id, merchant_user_id, provider, wallet, status, request_id, state_hash, state_used_at,
+    this.prepare(
+      `INSERT INTO links (link_id, merchant_user_id, provider, wallet, status, request_id, state_hash, state_used_at,
            origin, return_to, token_sealed, error_code, created_at, updated_at, expires_at)
          VALUES (@linkId, @merchantUserId, @provider, @wallet, @status, @requestId, @stateHash, @stateUsedAt,
            @origin, @returnTo, @tokenSealed, @errorCode, @createdAt, @updatedAt, @expiresAt)`,
-      )
-      .run(row);
+    ).run(row);
   }
 
   async getLink(linkId: string): Promise<LinkRow | undefined> {
-    return this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links WHERE link_id = ?`).get(linkId) as
+    return this.prepare(`SELECT ${LINK_COLUMNS} FROM links WHERE link_id = ?`).get(linkId) as
       LinkRow | undefined;
   }
 
   async listLinks(merchantUserId: string): Promise<LinkRow[]> {
-    return this.db
-      .prepare(`SELECT ${LINK_COLUMNS} FROM links WHERE merchant_user_id = ? ORDER BY created_at, link_id`)
-      .all(merchantUserId) as LinkRow[];
+    return this.prepare(
+      `SELECT ${LINK_COLUMNS} FROM links WHERE merchant_user_id = ? ORDER BY created_at, link_id`,
+    ).all(merchantUserId) as LinkRow[];
   }
 
   async findLink(merchantUserId: string, provider: string, status: LinkStatus, wallet?: string) {
-    return this.db
-      .prepare(
-        `SELECT ${LINK_COLUMNS} FROM links WHERE merchant_user_id = ? AND provider = ? AND status = ?
+    return this.prepare(
+      `SELECT ${LINK_COLUMNS} FROM links WHERE merchant_user_id = ? AND provider = ? AND status = ?
            AND (? IS NULL OR wallet = ?) ORDER BY updated_at DESC LIMIT 1`,
-      )
-      .get(merchantUserId, provider, status, wallet ?? null, wallet ?? null) as LinkRow | undefined;
+    ).get(merchantUserId, provider, status, wallet ?? null, wallet ?? null) as LinkRow | undefined;
   }
 
   async consumeLinkState(stateHash: string, at: number): Promise<LinkRow | undefined> {
     const consume = this.db.transaction(() => {
-      const used = this.db
-        .prepare('UPDATE links SET state_used_at = ? WHERE state_hash = ? AND state_used_at IS NULL')
-        .run(at, stateHash);
+      const used = this.prepare(
+        'UPDATE links SET state_used_at = ? WHERE state_hash = ? AND state_used_at IS NULL',
+      ).run(at, stateHash);
       if (used.changes !== 1) return undefined;
-      return this.db
-        .prepare(`SELECT ${LINK_COLUMNS} FROM links WHERE state_hash = ?`)
-        .get(stateHash) as LinkRow;
+      return this.prepare(`SELECT ${LINK_COLUMNS} FROM links WHERE state_hash = ?`).get(stateHash) as LinkRow;
     });
     return consume.immediate();
   }
@@ -240,7 +237,7 @@ export class SqliteStore implements Store {
       params.push(patch.errorCode);
     }
     const sql = `UPDATE links SET ${sets.join(', ')} WHERE ${key} = ? AND status IN (${placeholders(from.length, 'sqlite')})`;
-    return this.db.prepare(sql).run(...params, value, ...from).changes === 1;
+    return this.prepare(sql).run(...params, value, ...from).changes === 1;
   }
 
   async applyNotification(
@@ -250,11 +247,9 @@ export class SqliteStore implements Store {
     change: NotifiedChange | undefined,
   ) {
     const apply = this.db.transaction(() => {
-      const fresh = this.db
-        .prepare(
-          'INSERT INTO notifications (provider, dedupe_key, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-        )
-        .run(provider, dedupeKey, at);
+      const fresh = this.prepare(
+        'INSERT INTO notifications (provider, dedupe_key, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ).run(provider, dedupeKey, at);
       if (fresh.changes !== 1) return { duplicate: true, changed: false };
       if (!change) return { duplicate: false, changed: false };
       if (change.kind === 'link') {
@@ -266,9 +261,9 @@ export class SqliteStore implements Store {
         const changed = this.moveLink('link_id', link.linkId, change.from, change.status, at, patch);
         return { duplicate: false, changed, linkId: link.linkId };
       }
-      const payment = this.db
-        .prepare('SELECT payment_id AS "paymentId" FROM payments WHERE provider = ? AND request_id = ?')
-        .get(provider, change.requestId) as { paymentId: string } | undefined;
+      const payment = this.prepare(
+        'SELECT payment_id AS "paymentId" FROM payments WHERE provider = ? AND request_id = ?',
+      ).get(provider, change.requestId) as { paymentId: string } | undefined;
       if (!payment) return { duplicate: false, changed: false };
       const changed = this.movePayment(payment.paymentId, change.from, change.status, at);
       return { duplicate: false, changed, paymentId: payment.paymentId };
@@ -277,18 +272,16 @@ export class SqliteStore implements Store {
   }
 
   async insertPayment(row: PaymentRow): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO payments (payment_id, merchant_user_id, provider, link_id, request_id, merchant_transaction_id,
+    this.prepare(
+      `INSERT INTO payments (payment_id, merchant_user_id, provider, link_id, request_id, merchant_transaction_id,
            amount, currency, status, created_at, updated_at)
          VALUES (@paymentId, @merchantUserId, @provider, @linkId, @requestId, @merchantTransactionId,
            @amount, @currency, @status, @createdAt, @updatedAt)`,
-      )
-      .run(row);
+    ).run(row);
   }
 
   async getPayment(paymentId: string): Promise<PaymentRow | undefined> {
-    return this.db.prepare(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE payment_id = ?`).get(paymentId) as
+    return this.prepare(`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE payment_id = ?`).get(paymentId) as
       PaymentRow | undefined;
   }
 
@@ -308,22 +301,18 @@ export class SqliteStore implements Store {
     at: number,
   ): boolean {
     const sql = `UPDATE payments SET status = ?, updated_at = ? WHERE payment_id = ? AND status IN (${placeholders(from.length, 'sqlite')})`;
-    return this.db.prepare(sql).run(status, at, paymentId, ...from).changes === 1;
+    return this.prepare(sql).run(status, at, paymentId, ...from).changes === 1;
   }
 
   async claimIdempotencyKey(scopeKey: string, requestHash: string, at: number): Promise<IdempotencyClaim> {
     const claim = this.db.transaction((): IdempotencyClaim => {
-      const inserted = this.db
-        .prepare(
-          'INSERT INTO idempotency_keys (scope_key, request_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-        )
-        .run(scopeKey, requestHash, at);
+      const inserted = this.prepare(
+        'INSERT INTO idempotency_keys (scope_key, request_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      ).run(scopeKey, requestHash, at);
       if (inserted.changes === 1) return { state: 'new' };
-      const row = this.db
-        .prepare(
-          'SELECT request_hash AS "requestHash", status_code AS "statusCode", response FROM idempotency_keys WHERE scope_key = ?',
-        )
-        .get(scopeKey) as { requestHash: string; statusCode: number | null; response: string | null };
+      const row = this.prepare(
+        'SELECT request_hash AS "requestHash", status_code AS "statusCode", response FROM idempotency_keys WHERE scope_key = ?',
+      ).get(scopeKey) as { requestHash: string; statusCode: number | null; response: string | null };
       if (row.requestHash !== requestHash) return { state: 'mismatch' };
       if (row.statusCode === null || row.response === null) return { state: 'in_progress' };
       return { state: 'replay', statusCode: row.statusCode, response: row.response };
@@ -332,12 +321,14 @@ export class SqliteStore implements Store {
   }
 
   async completeIdempotencyKey(scopeKey: string, statusCode: number, response: string): Promise<void> {
-    this.db
-      .prepare('UPDATE idempotency_keys SET status_code = ?, response = ? WHERE scope_key = ?')
-      .run(statusCode, response, scopeKey);
+    this.prepare('UPDATE idempotency_keys SET status_code = ?, response = ? WHERE scope_key = ?').run(
+      statusCode,
+      response,
+      scopeKey,
+    );
   }
 
   async releaseIdempotencyKey(scopeKey: string): Promise<void> {
-    this.db.prepare('DELETE FROM idempotency_keys WHERE scope_key = ? AND status_code IS NULL').run(scopeKey);
+    this.prepare('DELETE FROM idempotency_keys WHERE scope_key = ? AND status_code IS NULL').run(scopeKey);
   }
 }

@@ -4,14 +4,13 @@ import { LinkgateError } from '../errors.ts';
 import { describeError, type Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { CircuitBreaker, type BreakerOptions } from './breaker.ts';
-
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+import type { HttpClient } from './http-client.ts';
 
 export interface OutboundRequest {
   method: 'GET' | 'POST' | 'DELETE';
   url: string;
   headers: Record<string, string>;
-  body?: Uint8Array | string;
+  body?: Buffer | string;
 }
 
 export interface InboundResponse {
@@ -38,7 +37,7 @@ export interface ProviderCall<T> {
 }
 
 export interface TransportOptions {
-  fetch: FetchLike;
+  http: HttpClient;
   clock: Clock;
   logger: Logger;
   metrics: Metrics;
@@ -165,27 +164,27 @@ export class Transport {
         cause: new NotSentError(`host ${url.host} is not a configured provider`),
       });
     }
-    let response: Response;
+    let response: InboundResponse;
     try {
-      response = await this.options.fetch(request.url, {
+      response = await this.options.http({
         method: request.method,
+        url: request.url,
         headers: { ...request.headers, 'x-request-id': requestId },
-        ...(request.body === undefined ? {} : { body: request.body as RequestInit['body'] }),
-        redirect: 'manual',
+        body: request.body,
         signal,
+        maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       });
     } catch (error) {
       if (call.idempotent && !signal.aborted) return { kind: 'retry', error: unavailable(error) };
       throw error;
     }
-    const body = await readLimited(response, this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     if (response.status >= 300 && response.status < 400) {
       return {
         kind: 'fail',
         error: unavailable(new Error(`provider answered a redirect (${response.status})`)),
       };
     }
-    return call.interpret({ status: response.status, headers: response.headers, body });
+    return call.interpret(response);
   }
 
   private count(call: ProviderCall<unknown>, outcome: string): void {
@@ -195,19 +194,4 @@ export class Transport {
 
 function unavailable(cause: unknown): LinkgateError {
   return new LinkgateError('PROVIDER_UNAVAILABLE', undefined, { cause });
-}
-
-async function readLimited(response: Response, limit: number): Promise<Buffer> {
-  if (!response.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.length;
-    if (size > limit) {
-      await response.body.cancel().catch(() => undefined);
-      throw new Error('provider answer is larger than allowed');
-    }
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks);
 }

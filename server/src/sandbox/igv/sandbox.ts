@@ -50,6 +50,7 @@ export class IgvSandbox {
   private readonly buyers = new Map<string, Buyer>();
   private readonly codes = new Map<string, { buyerKey: string; expiresAt: number; used: boolean }>();
   private readonly windowMs: number;
+  private prunedAt = 0;
   private readonly codeTtlMs: number;
 
   constructor(private readonly options: IgvSandboxOptions) {
@@ -128,12 +129,22 @@ export class IgvSandbox {
     if (!/^[0-9]{1,12}$/.test(timestamp) || !/^[A-Za-z0-9]{6,32}$/.test(nonce)) return false;
     const now = this.options.clock.now();
     if (Math.abs(now - Number(timestamp) * 1000) > this.windowMs) return false;
-    for (const [seen, at] of this.nonces) if (now - at > this.windowMs) this.nonces.delete(seen);
-    if (this.nonces.has(nonce)) return false;
+    this.pruneOccasionally(now);
+    const seenAt = this.nonces.get(nonce);
+    if (seenAt !== undefined && now - seenAt <= this.windowMs) return false;
     if (!verifyIgvSignature(publicKey, request.query, timestamp, nonce, request.body, signature))
       return false;
     this.nonces.set(nonce, now);
     return true;
+  }
+
+  /** Forgets nonces past the window and codes past their life, at most once a minute. */
+  private pruneOccasionally(now: number): void {
+    if (now - this.prunedAt < 60_000) return;
+    this.prunedAt = now;
+    for (const [seen, at] of this.nonces) if (now - at > this.windowMs) this.nonces.delete(seen);
+    for (const [code, entry] of this.codes) if (entry.expiresAt <= now) this.codes.delete(code);
+    if (this.calls.length > 10_000) this.calls.splice(0, this.calls.length - 10_000);
   }
 
   private readBody(request: SandboxRequest): Record<string, unknown> | undefined {

@@ -1,0 +1,76 @@
+/**
+ * The BFF under load, alone in its process so that its event loop, CPU time and RSS are its own.
+ * It is built like the tests build it (`testConfig()` in test/server/support/harness.ts): a key
+ * pair generated for this run, a fresh data key, SQLite in a temporary file, sandbox mode off and
+ * iGV pointing at the loopback sandbox process. Launch limits are off (LINKGATE_RATE_LIMIT=0).
+ */
+import { createPrivateKey, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type Linkgate } from '../server/src/app.ts';
+import type { Config } from '../server/src/config/config.ts';
+import { ownStats, serve } from './ipc.ts';
+
+export interface BffSetup {
+  privateKeyPem: string;
+  merchantId: string;
+  igvBaseUrl: string;
+  pageOrigin: string;
+  allowedOrigin: string;
+  databaseUrl: string;
+}
+
+export interface BffReady {
+  url: string;
+  apiKey: string;
+}
+
+let server: Server | undefined;
+let linkgate: Linkgate | undefined;
+
+serve({
+  async setup(params: BffSetup): Promise<BffReady> {
+    const apiKey = `lgk_bench_${randomBytes(16).toString('hex')}`;
+    const config: Config = {
+      port: 0,
+      publicUrl: 'http://127.0.0.1',
+      apiKey,
+      allowedOrigins: [params.allowedOrigin],
+      databaseUrl: params.databaseUrl,
+      dataKeys: [{ version: 'v1', key: randomBytes(32) }],
+      rateLimitPerMinute: 0,
+      sandbox: false,
+      deadlineMs: 10_000,
+      trustProxy: false,
+      logLevel: 'info',
+      providers: {
+        igv: {
+          baseUrl: params.igvBaseUrl,
+          merchantId: params.merchantId,
+          privateKey: createPrivateKey(params.privateKeyPem),
+          pageOrigin: params.pageOrigin,
+        },
+      },
+    };
+    const created = createApp(config);
+    linkgate = created.linkgate;
+    await linkgate.ready;
+    server = createServer(created.app);
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(0, '127.0.0.1', () => resolve());
+    });
+    return { url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}`, apiKey };
+  },
+  stats: (options: { gc?: boolean } | undefined) => ownStats(options),
+  stop() {
+    setImmediate(async () => {
+      server?.closeAllConnections();
+      server?.close();
+      await linkgate?.close();
+      process.exit(0);
+    });
+    return { stopping: true };
+  },
+});

@@ -1,0 +1,92 @@
+/**
+ * Three processes on loopback: this one (load generator), the BFF (bench/bff-child.ts) and the iGV
+ * sandbox (bench/sandbox-child.ts). A buyer session is created through the merchant API first, and
+ * one SSO launch is checked end to end before any load.
+ */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BffReady, BffSetup } from './bff-child.ts';
+import { startChild, type Child } from './ipc.ts';
+import type { Target } from './load.ts';
+import type { SandboxSetup } from './sandbox-child.ts';
+
+export const SHOP_ORIGIN = 'https://shop.example';
+const PAGE_ORIGIN = 'https://www.igv.sandbox.test';
+const MERCHANT_ID = 'M-BENCH';
+const BUYER = { merchantUserId: 'buyer-1', email: 'buyer.one@example.com', firstName: 'Bo', lastName: 'One' };
+
+export interface Rig {
+  bff: Child;
+  sandbox: Child;
+  /** `POST /v1/sso/igv` as the browser sends it. */
+  sso: Target;
+  privateKey: KeyObject;
+  close(): Promise<void>;
+}
+
+export interface RigOptions {
+  /** Extra node flags of the BFF child (bench/profile.ts adds --cpu-prof). */
+  bffExecArgv?: string[];
+  /** SQLite in memory instead of a temp file: separates the database's disk writes from the rest. */
+  memoryDatabase?: boolean;
+}
+
+export async function startRig(options: RigOptions = {}): Promise<Rig> {
+  // Generated for this run only; the private key reaches the BFF over the IPC channel, never a file.
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'linkgate-bench-db-'));
+  const sandbox = startChild('./sandbox-child.ts', { name: 'sandbox' });
+  // --expose-gc only lets the bench read the heap after a full collection, next to the RSS figure.
+  const bff = startChild('./bff-child.ts', {
+    name: 'BFF',
+    execArgv: ['--expose-gc', ...(options.bffExecArgv ?? [])],
+  });
+  const close = async () => {
+    await Promise.all([bff.stop(), sandbox.stop()]);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const { url: sandboxUrl } = await sandbox.call<{ url: string }>('setup', {
+      merchantId: MERCHANT_ID,
+      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    } satisfies SandboxSetup);
+    const ready = await bff.call<BffReady>('setup', {
+      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      merchantId: MERCHANT_ID,
+      igvBaseUrl: `${sandboxUrl}/igv`,
+      pageOrigin: PAGE_ORIGIN,
+      allowedOrigin: SHOP_ORIGIN,
+      databaseUrl: options.memoryDatabase ? 'file::memory:' : `file:${join(dataDir, 'linkgate.db')}`,
+    } satisfies BffSetup);
+
+    const created = await fetch(`${ready.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ready.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(BUYER),
+    });
+    if (created.status !== 201)
+      throw new Error(`POST /v1/sessions: ${created.status} ${await created.text()}`);
+    const { sessionToken } = (await created.json()) as { sessionToken: string };
+
+    const sso: Target = {
+      url: new URL('/v1/sso/igv', ready.url),
+      headers: {
+        origin: SHOP_ORIGIN,
+        authorization: `Bearer ${sessionToken}`,
+        'content-type': 'application/json',
+      },
+      body: Buffer.from(JSON.stringify({ path: '/items/1' })),
+    };
+    const check = await fetch(sso.url, { method: 'POST', headers: sso.headers, body: sso.body.toString() });
+    const answer = await check.text();
+    if (check.status !== 200 || !answer.includes(`${PAGE_ORIGIN}/items/1?authorizationCode=`)) {
+      throw new Error(`POST /v1/sso/igv: ${check.status} ${answer}`);
+    }
+    return { bff, sandbox, sso, privateKey, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
