@@ -98,7 +98,11 @@ for (const buyer of buyers) {
   option.textContent = `${buyer.name} (${buyer.id})`;
   select.append(option);
 }
+// The shop's own login survives a full-page trip to a provider and back, as a real shop's would.
+const remembered = sessionStorage.getItem('demo-buyer');
+if (remembered && buyers.some((buyer) => buyer.id === remembered)) select.value = remembered;
 select.addEventListener('change', async () => {
+  sessionStorage.setItem('demo-buyer', select.value);
   await useBuyer(select.value, select.selectedOptions[0].dataset.locale);
   checkoutStatus.textContent = '';
   await refreshWallet();

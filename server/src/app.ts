@@ -123,6 +123,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
     buildRoutes({
       apiKey: config.apiKey,
       allowedOrigins: config.allowedOrigins,
+      ownOrigin: new URL(config.publicUrl).origin,
       sessions,
       sso,
       links,

@@ -5,6 +5,7 @@ import { BUYER, SHOP_ORIGIN, startHarness, type Harness } from './support/harnes
 let h: Harness;
 afterEach(async () => {
   await h?.close();
+  h = undefined as never;
 });
 
 const SSO = '/v1/sso/igv';
@@ -37,6 +38,28 @@ describe('browser API: origins, credentials and content type (SECURITY 8, 9)', (
       body: JSON.stringify(body),
     });
     expect(answer.status).toBe(403);
+  });
+
+  it("takes a same-origin GET without Origin as the BFF's own origin, only when that origin is listed", async () => {
+    for (const listed of [false, true]) {
+      h = await startHarness({ allowOwnOrigin: listed });
+      const token = await h.session();
+      const started = await h.browser('/v1/links', {
+        token,
+        body: { provider: 'pingpong', paymentMethod: 'AlipayHK' },
+      });
+      const { linkId } = (await started.json()) as { linkId: string };
+      const get = (headers: Record<string, string>) =>
+        fetch(`${h.url}/v1/links/${linkId}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+      const same = await get({ 'sec-fetch-site': 'same-origin' });
+      expect(same.status).toBe(listed ? 200 : 403);
+      expect(same.headers.get('access-control-allow-origin')).toBeNull();
+      // Without Origin and from another site: refused either way.
+      expect((await get({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+      expect((await get({})).status).toBe(403);
+      await h.close();
+    }
+    h = undefined as never;
   });
 
   it('refuses a missing or unknown bearer with 401 UNAUTHENTICATED', async () => {

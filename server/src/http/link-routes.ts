@@ -39,7 +39,7 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
   );
   router.post('/v1/links', route('links.start'), ...deps.launch, async (req, res) => {
     const input = parseBody(linkBody, req.body);
-    const answer = await links.start(merchantUserId(res), req.headers.origin!, input, {
+    const answer = await links.start(merchantUserId(res), res.locals.origin!, input, {
       requestId: req.requestId,
     });
     res.status(201).json(answer);

@@ -12,6 +12,8 @@ declare module 'express-serve-static-core' {
   interface Locals {
     /** The route template for metrics and logs; never the raw URL, which may carry codes. */
     route?: string;
+    /** The page origin of a browser request, once CORS has accepted it. */
+    origin?: string;
   }
 }
 
@@ -53,16 +55,22 @@ export const route =
 /**
  * CORS for the browser API: exact origins only, no credentials (the API uses bearer tokens, never
  * cookies). A request whose Origin is not listed is refused before it can change anything.
+ * Browsers send no Origin on a same-origin GET; there `Sec-Fetch-Site: same-origin`, which a page
+ * cannot forge, stands for the BFF's own origin, which must then be listed too.
  */
-export function browserCors(allowedOrigins: readonly string[]): RequestHandler {
+export function browserCors(allowedOrigins: readonly string[], ownOrigin: string): RequestHandler {
   const allowed = new Set(allowedOrigins);
   return (req, res, next) => {
     res.vary('Origin');
-    const origin = req.headers.origin;
+    const given = req.headers.origin;
+    const sameOrigin = given === undefined && req.headers['sec-fetch-site'] === 'same-origin';
+    const origin = sameOrigin ? ownOrigin : given;
     if (origin === undefined || !allowed.has(origin)) {
       if (req.method === 'OPTIONS') return void res.status(204).end();
       return next(new LinkgateError('FORBIDDEN_ORIGIN'));
     }
+    res.locals.origin = origin;
+    if (sameOrigin) return next();
     res.setHeader('Access-Control-Allow-Origin', origin);
     res.setHeader(
       'Access-Control-Expose-Headers',

@@ -22,6 +22,8 @@ declare module 'express-serve-static-core' {
 export interface RouteDeps {
   apiKey: string;
   allowedOrigins: readonly string[];
+  /** The BFF's own origin (from LINKGATE_PUBLIC_URL). */
+  ownOrigin: string;
   sessions: Sessions;
   sso: SsoLaunches;
   links: Links;
@@ -36,7 +38,7 @@ export interface RouteDeps {
 /** Routes are thin: parse, call a use case, answer. */
 export function buildRoutes(deps: RouteDeps): Router {
   const router = Router();
-  const cors = browserCors(deps.allowedOrigins);
+  const cors = browserCors(deps.allowedOrigins, deps.ownOrigin);
   const merchant = apiKeyAuth(deps.apiKey);
   const session: RequestHandler = async (req, res, next) => {
     res.locals.session = await deps.sessions.authenticate(bearerToken(req));

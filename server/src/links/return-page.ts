@@ -37,9 +37,11 @@ export function returnPage(link: LinkRow): ReturnPage {
   const message = { source: 'linkgate', type: 'linkgate:return', linkId: link.linkId, status: link.status };
   let resume: string | null = null;
   if (link.returnTo) {
+    // Appended by hand: rewriting searchParams would re-encode the merchant's own query.
     const url = new URL(link.returnTo);
-    url.searchParams.set('linkgate_link', link.linkId);
-    resume = url.href;
+    const hash = url.hash;
+    url.hash = '';
+    resume = `${url.href}${url.search ? '&' : '?'}linkgate_link=${encodeURIComponent(link.linkId)}${hash}`;
   }
   const script = `(function () {
   var message = ${scriptJson(message)};

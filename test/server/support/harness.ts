@@ -95,6 +95,8 @@ export async function startHarness(
     deps?: Partial<LinkgateDeps>;
     store?: SqliteStore;
     duplicates?: number;
+    /** Also list the BFF's own origin, as a shop served from the same origin would. */
+    allowOwnOrigin?: boolean;
   } = {},
 ): Promise<Harness> {
   const clock = new FakeClock();
@@ -102,7 +104,11 @@ export async function startHarness(
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const config = testConfig({ publicUrl: url, ...options.config });
+  const config = testConfig({
+    publicUrl: url,
+    ...(options.allowOwnOrigin ? { allowedOrigins: [SHOP_ORIGIN, url] } : {}),
+    ...options.config,
+  });
   const igv = new IgvSandbox({
     clock,
     merchants: new Map([[MERCHANT_ID, createPublicKey(testMerchantKeys().privateKey)]]),
