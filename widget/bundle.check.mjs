@@ -1,8 +1,9 @@
 /*
  * Checks the built CDN bundle (run `node scripts/build-widget.mjs` first); exits non-zero on failure.
  * SECURITY 3: no eval, no new Function, no string innerHTML, no style= attributes, and a wrong
- * `integrity` blocks it. Also: one file, no source map, sri.json matching, gzip ≤ 12 KiB, and the
- * bundle defines its element under the contract's CSP with zero violations.
+ * `integrity` blocks it. SECURITY 5: no postMessage at all. Also: one file, no source map, sri.json
+ * matching, gzip ≤ 12 KiB, and the bundle defines its elements under the contract's CSP with zero
+ * violations.
  */
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
@@ -46,6 +47,8 @@ async function checkFiles() {
   check(!/\bstyle\s*=\s*\\?["'`]/.test(code), 'the bundle has a style= attribute');
   check(!/setAttribute\(\s*["'`]style/.test(code), 'the bundle sets a style attribute');
   check(!/import\s*\(/.test(code), 'the bundle has a dynamic import (a chunk)');
+  // The elements only listen to the return page; they never post, so never to "*" either.
+  check(!/postMessage/.test(code), 'the bundle calls postMessage');
   check(!/sourceMappingURL/.test(code), 'the bundle references a source map');
 
   const gzipBytes = gzipSync(bytes, { level: 9 }).length;
@@ -57,7 +60,8 @@ async function checkFiles() {
 function page(integrity) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>bundle</title>
 <script type="module" src="/linkgate.js" integrity="${integrity}" crossorigin="anonymous"></script></head>
-<body><linkgate-sso-link provider="igv" path="/items/1">Buy on iGV</linkgate-sso-link></body></html>`;
+<body><linkgate-sso-link provider="igv" path="/items/1">Buy on iGV</linkgate-sso-link>
+<linkgate-codegrant-signup provider="pingpong" payment-method="AlipayHK"></linkgate-codegrant-signup></body></html>`;
 }
 
 /** Loads the bundle in Chromium under the contract's CSP, with the right and with a wrong integrity. */
@@ -91,13 +95,17 @@ async function checkInBrowser({ bytes, integrity }) {
     });
     const rightPage = await context.newPage();
     await rightPage.goto(`${origin}/right.html`);
-    const rendered = () => document.querySelector('linkgate-sso-link')?.shadowRoot?.querySelector('a');
+    const rendered = () =>
+      document.querySelector('linkgate-sso-link')?.shadowRoot?.querySelector('a') &&
+      document.querySelector('linkgate-codegrant-signup')?.shadowRoot?.querySelector('button');
     await rightPage.waitForFunction(rendered, undefined, { timeout: 5000 });
     const right = await rightPage.evaluate(() => ({
-      state: document.querySelector('linkgate-sso-link').getAttribute('state'),
+      states: ['linkgate-sso-link', 'linkgate-codegrant-signup'].map((tag) =>
+        document.querySelector(tag).getAttribute('state'),
+      ),
       violations: window.violations,
     }));
-    check(right.state === 'idle', `with the right integrity the element's state is ${right.state}`);
+    check(right.states.join() === 'idle,idle', `with the right integrity the states are ${right.states}`);
     check(right.violations.length === 0, `CSP violations with the bundle: ${right.violations.join('; ')}`);
 
     const wrongPage = await context.newPage();

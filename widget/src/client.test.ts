@@ -2,6 +2,7 @@ import { assert, assertEqual, assertRejects } from '../test-support/assert.ts';
 import {
   errorAnswer,
   fakeBff,
+  fakeLinkBff,
   freshCode,
   redirectAnswer,
   type FakeAnswer,
@@ -137,5 +138,188 @@ describe('LinkgateClient', () => {
       ['Bearer first'],
       'tokens sent',
     );
+  });
+});
+
+describe('LinkgateClient links', () => {
+  const linkId = 'lnk_AAAAAAAAAAAAAAAAAAAAAA';
+  const view = { linkId, provider: 'pingpong', status: 'pending' };
+
+  function stream(text: string): FakeAnswer {
+    return { text, type: 'text/event-stream' };
+  }
+
+  it('createLink POSTs the request as JSON and returns the link with its absolute redirectUrl', async () => {
+    const bff = await fakeBff({
+      status: 201,
+      json: { linkId, status: 'pending', redirectUrl: 'https://wallet.example/signup?x=1' },
+    });
+    const created = await client(bff.apiBase).createLink({ provider: 'pingpong', paymentMethod: 'GCash' });
+    assertEqual(
+      created,
+      { linkId, status: 'pending', redirectUrl: 'https://wallet.example/signup?x=1' },
+      'link',
+    );
+    const [request] = await bff.requests();
+    assertEqual(
+      [request?.method, request?.route, request?.contentType, request?.body],
+      ['POST', '/v1/links', 'application/json', '{"provider":"pingpong","paymentMethod":"GCash"}'],
+      'request',
+    );
+  });
+
+  it('createLink throws BAD_RESPONSE for an answer outside the contract and UNSAFE_REDIRECT for a bad URL', async () => {
+    const shapes = [
+      { linkId, status: 'waiting' },
+      { linkId: 42, status: 'pending' },
+      { linkId: '../admin', status: 'pending' },
+      { linkId, status: 'pending', redirectUrl: 7 },
+    ];
+    for (const json of shapes) {
+      const bff = await fakeBff({ status: 201, json });
+      await assertRejects(
+        client(bff.apiBase).createLink({ provider: 'pingpong' }),
+        expectError('BAD_RESPONSE', false),
+      );
+    }
+    const bff = await fakeBff({
+      status: 201,
+      json: { linkId, status: 'pending', redirectUrl: 'javascript:alert(1)' },
+    });
+    await assertRejects(
+      client(bff.apiBase).createLink({ provider: 'pingpong' }),
+      expectError('UNSAFE_REDIRECT', false),
+    );
+  });
+
+  it('getLink GETs with the bearer token, no body and no Content-Type, and returns only the contract fields', async () => {
+    const error = { code: 'PROVIDER_REJECTED', message: 'No.' };
+    const bff = await fakeBff({
+      json: { ...view, status: 'failed', error: { ...error, stack: 'x' }, phone: '010' },
+    });
+    const link = await client(bff.apiBase).getLink(linkId);
+    assertEqual(link, { ...view, status: 'failed', error }, 'link');
+    const [request] = await bff.requests();
+    assertEqual(
+      request,
+      {
+        method: 'GET',
+        route: `/v1/links/${linkId}`,
+        contentType: '',
+        accept: 'application/json',
+        authorization: 'Bearer tok',
+        cookie: '',
+        body: '',
+      },
+      'request',
+    );
+  });
+
+  it('getLink throws BAD_RESPONSE for another link, an unknown status or a malformed error', async () => {
+    const shapes = [
+      { ...view, linkId: 'lnk_other' },
+      { ...view, status: 'done' },
+      { ...view, provider: null },
+      { ...view, error: { code: 'lower', message: 'x' } },
+      { ...view, error: 'PROVIDER_REJECTED' },
+    ];
+    for (const json of shapes) {
+      const bff = await fakeBff({ json });
+      await assertRejects(client(bff.apiBase).getLink(linkId), expectError('BAD_RESPONSE', false));
+    }
+  });
+
+  it('getLink and watchLink refuse an id that is not URL-safe without making a request', async () => {
+    const bff = await fakeBff();
+    for (const bad of ['..', 'a/b', 'a?b', '', 'x'.repeat(129)]) {
+      await assertRejects(client(bff.apiBase).getLink(bad), expectError('INVALID_REQUEST', false));
+      const watching = client(bff.apiBase).watchLink(bad, { onStatus: () => undefined });
+      await assertRejects(watching, expectError('INVALID_REQUEST', false));
+    }
+    assertEqual((await bff.requests()).length, 0, 'requests');
+  });
+
+  it('watchLink reads each event of the stream, skipping heartbeats and other fields, until it ends', async () => {
+    const linked = { ...view, status: 'linked' };
+    const bff = await fakeBff(
+      stream(
+        `: heartbeat\n\nretry: 1000\nevent: status\ndata: ${JSON.stringify(view)}\n\n` +
+          `: heartbeat\r\n\r\nid: 2\r\ndata:${JSON.stringify(linked)}\r\n\r\n`,
+      ),
+    );
+    const seen: unknown[] = [];
+    await client(bff.apiBase).watchLink(linkId, { onStatus: (link) => seen.push(link) });
+    assertEqual(seen, [view, linked], 'statuses');
+    const [request] = await bff.requests();
+    assertEqual(
+      [request?.method, request?.route, request?.accept, request?.contentType, request?.body],
+      ['GET', `/v1/links/${linkId}/events`, 'text/event-stream', '', ''],
+      'request',
+    );
+  });
+
+  it('watchLink joins the data lines of one event', async () => {
+    const json = JSON.stringify(view, null, 1);
+    const data = json
+      .split('\n')
+      .map((line) => `data: ${line}`)
+      .join('\n');
+    const bff = await fakeBff(stream(`${data}\n\n`));
+    const seen: unknown[] = [];
+    await client(bff.apiBase).watchLink(linkId, { onStatus: (link) => seen.push(link) });
+    assertEqual(seen, [view], 'statuses');
+  });
+
+  it('watchLink throws BAD_RESPONSE for an event that is not a link of this id', async () => {
+    for (const data of ['not json', JSON.stringify({ ...view, linkId: 'lnk_other' })]) {
+      const bff = await fakeBff(stream(`data: ${data}\n\n`));
+      const watching = client(bff.apiBase).watchLink(linkId, { onStatus: () => undefined });
+      await assertRejects(watching, expectError('BAD_RESPONSE', false));
+    }
+  });
+
+  it('watchLink retries once with a fresh token on SESSION_EXPIRED, like every request', async () => {
+    const bff = await fakeBff(
+      errorAnswer(401, 'SESSION_EXPIRED', 'Expired.'),
+      stream(`data: ${JSON.stringify(view)}\n\n`),
+    );
+    const seen: unknown[] = [];
+    await client(bff.apiBase, async () => 'fresh').watchLink(linkId, { onStatus: (link) => seen.push(link) });
+    assertEqual(seen, [view], 'statuses');
+    assertEqual(
+      (await bff.requests()).map((request) => request.authorization),
+      ['Bearer tok', 'Bearer fresh'],
+      'tokens sent',
+    );
+  });
+
+  it('watchLink rejects with NETWORK, retryable, when the stream breaks', async () => {
+    const bff = await fakeLinkBff({ events: 'break' });
+    const { linkId: created } = await client(bff.apiBase).createLink({ provider: 'pingpong' });
+    const seen: unknown[] = [];
+    const watching = client(bff.apiBase).watchLink(created, { onStatus: (link) => seen.push(link) });
+    await assertRejects(watching, expectError('NETWORK', true));
+    assertEqual(seen.length, 1, 'statuses before the break');
+  });
+
+  it('watchLink rejects with an AbortError when the signal aborts', async () => {
+    const bff = await fakeLinkBff();
+    const { linkId: created } = await client(bff.apiBase).createLink({ provider: 'pingpong' });
+    const controller = new AbortController();
+    const watching = client(bff.apiBase).watchLink(created, {
+      signal: controller.signal,
+      onStatus: () => controller.abort(),
+    });
+    await assertRejects(watching, (error) => {
+      assert(
+        error instanceof DOMException && error.name === 'AbortError',
+        `an AbortError, got ${String(error)}`,
+      );
+    });
+  });
+
+  it('origin is the origin of api-base, which may be relative to the page', () => {
+    assertEqual(client('https://shop.example/linkgate/').origin, 'https://shop.example', 'absolute');
+    assertEqual(client('/linkgate').origin, window.location.origin, 'relative');
   });
 });

@@ -27,15 +27,20 @@ describe('the elements under the contract CSP (SECURITY 1)', () => {
     unmountAll();
   });
 
-  it('render and activate with zero violations next to a second copy of Lit, while the policy is enforced', async () => {
+  it('render and activate (the link, the sign-up button) with zero violations next to a second copy of Lit, while the policy is enforced', async () => {
     const report = await loadCspPage();
     assertEqual(report.failure, undefined, 'failure in the CSP page');
     assertEqual(report.policy, contractPolicy, 'policy of the page');
 
     assertEqual(report.litHtmlCopies, 2, 'copies of lit-html on the page');
     assertEqual(report.secondCopyText, 'second copy', 'text rendered by the second copy');
-    assertEqual(report.navigated.length, 1, 'navigations');
+    assertEqual(report.navigated.length, 2, 'navigations: the link, then the sign-up with popups blocked');
     assertEqual(report.errorMessage, '<img src=x onerror=alert(1)>', 'error message, as text');
+    assertEqual(
+      report.signup,
+      { state: 'pending', label: 'Sign up with AlipayHK', status: 'Waiting for AlipayHK…' },
+      'the sign-up element after its launch',
+    );
     assertEqual(report.violations, [], 'securitypolicyviolation events');
     assertEqual(report.reports, [], 'csp-violation reports');
 

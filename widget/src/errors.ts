@@ -1,5 +1,5 @@
 /**
- * The codes a `linkgate-error` can carry: the BFF's codes (CONTRACT.md, "Values") and three that the
+ * The codes a `linkgate-error` can carry: the BFF's codes (CONTRACT.md, "Values") and four that the
  * browser raises itself when no usable answer arrives.
  */
 export const errorCodes = [
@@ -20,6 +20,8 @@ export const errorCodes = [
   'BAD_RESPONSE',
   /** The redirect URL is not one this page may navigate to (not absolute https:, see navigation.ts). */
   'UNSAFE_REDIRECT',
+  /** A link stayed pending past the element's time limit, or the BFF expired it. Retryable. */
+  'TIMEOUT',
 ] as const;
 
 export type LinkgateErrorCode = (typeof errorCodes)[number];

@@ -9,6 +9,13 @@ export interface Texts {
   readonly unavailable: string;
   /** Read after a link's label when it opens a new tab. */
   readonly opensInNewTab: string;
+  /** The sign-up button's default label, for a wallet such as `AlipayHK`. */
+  signUp(wallet: string): string;
+  /** The sign-up button's label, and its announcement, once the wallet is linked. */
+  linked(wallet: string): string;
+  /** Announced while the link waits for the buyer and the wallet's confirmation. */
+  waiting(wallet: string): string;
+  readonly cancelled: string;
   readonly errors: Readonly<Record<LinkgateErrorCode, string>>;
 }
 
@@ -16,6 +23,10 @@ const en: Texts = {
   working: 'Opening…',
   unavailable: 'Not available right now.',
   opensInNewTab: '(opens in a new tab)',
+  signUp: (wallet) => `Sign up with ${wallet}`,
+  linked: (wallet) => `${wallet} linked`,
+  waiting: (wallet) => `Waiting for ${wallet}…`,
+  cancelled: 'Sign-up cancelled.',
   errors: {
     INVALID_REQUEST: 'This link is not valid.',
     UNAUTHENTICATED: 'Please sign in again.',
@@ -31,6 +42,7 @@ const en: Texts = {
     NETWORK: 'No connection. Check your network and try again.',
     BAD_RESPONSE: 'The server gave an unexpected answer. Please try again later.',
     UNSAFE_REDIRECT: 'The destination was refused for your safety.',
+    TIMEOUT: 'This took too long. Please try again.',
   },
 };
 
@@ -38,6 +50,10 @@ const ko: Texts = {
   working: '여는 중…',
   unavailable: '지금은 사용할 수 없습니다.',
   opensInNewTab: '(새 탭에서 열림)',
+  signUp: (wallet) => `${wallet}(으)로 가입하기`,
+  linked: (wallet) => `${wallet} 연결됨`,
+  waiting: (wallet) => `${wallet} 확인을 기다리는 중…`,
+  cancelled: '가입이 취소되었습니다.',
   errors: {
     INVALID_REQUEST: '올바르지 않은 링크입니다.',
     UNAUTHENTICATED: '다시 로그인해 주세요.',
@@ -53,6 +69,7 @@ const ko: Texts = {
     NETWORK: '연결되지 않았습니다. 네트워크를 확인하고 다시 시도해 주세요.',
     BAD_RESPONSE: '서버에서 예상하지 못한 응답이 왔습니다. 나중에 다시 시도해 주세요.',
     UNSAFE_REDIRECT: '안전을 위해 이동할 주소를 차단했습니다.',
+    TIMEOUT: '시간이 너무 오래 걸렸습니다. 다시 시도해 주세요.',
   },
 };
 
@@ -60,6 +77,10 @@ const zhHK: Texts = {
   working: '正在開啟…',
   unavailable: '暫時未能使用。',
   opensInNewTab: '（在新分頁開啟）',
+  signUp: (wallet) => `使用 ${wallet} 登記`,
+  linked: (wallet) => `已連結 ${wallet}`,
+  waiting: (wallet) => `正在等待 ${wallet} 確認…`,
+  cancelled: '已取消登記。',
   errors: {
     INVALID_REQUEST: '此連結無效。',
     UNAUTHENTICATED: '請重新登入。',
@@ -75,6 +96,7 @@ const zhHK: Texts = {
     NETWORK: '未能連線，請檢查網絡後再試一次。',
     BAD_RESPONSE: '伺服器回應異常，請稍後再試。',
     UNSAFE_REDIRECT: '為保障你的安全，已拒絕前往該網址。',
+    TIMEOUT: '等候時間過長，請再試一次。',
   },
 };
 

@@ -1,12 +1,20 @@
 // Importing this module defines every element (each element module defines itself).
 export { LinkgateSsoLink } from './elements/sso-link/sso-link.ts';
+export { LinkgateCodegrantSignup } from './elements/codegrant-signup/codegrant-signup.ts';
 export { LinkgateElement, type ElementState } from './elements/base.ts';
 export {
   LinkgateClient,
+  linkStatuses,
+  type CreatedLink,
+  type LinkRequest,
+  type LinkStatus,
+  type LinkView,
   type LinkgateClientOptions,
   type RequestOptions,
   type SsoRedirect,
+  type WatchOptions,
 } from './client.ts';
+export { popupTimings, resumeParameter, type LaunchMode, type PopupState } from './controllers/popup.ts';
 export { LinkgateError, errorCodes, type LinkgateErrorCode } from './errors.ts';
 export {
   LinkgateCancelledEvent,

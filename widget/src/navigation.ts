@@ -12,6 +12,8 @@ export interface PageNavigation {
   assign(url: string): void;
   /** Opens an empty tab; must be called inside the user's click, or popup blockers refuse it. */
   openBlank(): OpenedTab | null;
+  /** Opens an empty popup window named `name`; like openBlank, only inside the user's click. */
+  openPopup(name: string): Window | null;
 }
 
 /**
@@ -24,6 +26,9 @@ export const pageNavigation: PageNavigation = {
   },
   openBlank() {
     return window.open('', '_blank');
+  },
+  openPopup(name) {
+    return window.open('', name, 'popup,width=480,height=720');
   },
 };
 

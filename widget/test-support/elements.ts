@@ -1,11 +1,15 @@
 /* Mounting elements, watching their events and replacing navigation, for the element tests. */
+import '../src/elements/codegrant-signup/codegrant-signup.ts';
 import '../src/elements/sso-link/sso-link.ts';
+import type { LinkgateCodegrantSignup } from '../src/elements/codegrant-signup/codegrant-signup.ts';
 import type { LinkgateSsoLink } from '../src/elements/sso-link/sso-link.ts';
+import { popupTimings } from '../src/controllers/popup.ts';
 import { pageNavigation, type OpenedTab } from '../src/navigation.ts';
 import { assert } from './assert.ts';
 
 /** The real way to open a blank tab, for the one test that opens a real one. */
 export const realOpenBlank = pageNavigation.openBlank.bind(pageNavigation);
+const realOpenPopup = pageNavigation.openPopup.bind(pageNavigation);
 
 const mounted: Element[] = [];
 
@@ -16,6 +20,20 @@ export async function mountSsoLink(
   const element = document.createElement('linkgate-sso-link');
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   element.textContent = label;
+  document.body.append(element);
+  mounted.push(element);
+  await element.updateComplete;
+  return element;
+}
+
+/** A `<linkgate-codegrant-signup>` in the document; without `label` it shows its default one. */
+export async function mountSignup(
+  attributes: Record<string, string>,
+  label?: string,
+): Promise<LinkgateCodegrantSignup> {
+  const element = document.createElement('linkgate-codegrant-signup');
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  if (label !== undefined) element.textContent = label;
   document.body.append(element);
   mounted.push(element);
   await element.updateComplete;
@@ -36,6 +54,18 @@ export function shadowLink(element: Element): HTMLAnchorElement {
   const link = element.shadowRoot?.querySelector('[part="link"]');
   assert(link instanceof HTMLAnchorElement, 'the element renders an <a part="link">');
   return link;
+}
+
+export function shadowButton(element: Element): HTMLButtonElement {
+  const button = element.shadowRoot?.querySelector('[part="button"]');
+  assert(button instanceof HTMLButtonElement, 'the element renders a <button part="button">');
+  return button;
+}
+
+export function statusOf(element: Element): HTMLElement {
+  const status = element.shadowRoot?.querySelector('[part="status"]');
+  assert(status instanceof HTMLElement, 'the element renders a [part="status"]');
+  return status;
 }
 
 export function messageOf(element: Element): HTMLElement {
@@ -118,4 +148,77 @@ export function recordNavigation(): NavigationRecord {
 /** The authorizationCode query parameter of a redirect URL. */
 export function codeOf(url: string | undefined): string | null {
   return url === undefined ? null : new URL(url).searchParams.get('authorizationCode');
+}
+
+/** Every Linkgate event the element fires, in order. */
+export function recordLinkgateEvents(element: HTMLElement): Event[] {
+  const events: Event[] = [];
+  const types = ['ready', 'start', 'pending', 'linked', 'cancelled', 'redirect', 'error'];
+  for (const type of types) element.addEventListener(`linkgate-${type}`, (event) => events.push(event));
+  return events;
+}
+
+/** `type` and `detail` of each event, for exact comparisons. */
+export function eventSummary(events: Event[]): Array<{ type: string; detail: unknown }> {
+  return events.map((event) => ({
+    type: event.type,
+    detail: (event as Event & { detail?: unknown }).detail ?? null,
+  }));
+}
+
+const popups: Window[] = [];
+
+/**
+ * Real popups, opened through the navigation seam as the elements open them, recorded so that the
+ * test can watch and drive them. closePopups() closes whatever is left.
+ */
+export function recordPopups(): Window[] {
+  popups.length = 0;
+  pageNavigation.openPopup = (name) => {
+    const popup = realOpenPopup(name);
+    if (popup) popups.push(popup);
+    return popup;
+  };
+  return popups;
+}
+
+export function closePopups(): void {
+  for (const popup of popups.splice(0)) popup.close();
+}
+
+const realSetTimeout = window.setTimeout;
+
+/** Records the delay of every setTimeout from now on, until restoreTimeouts(); the timers still run. */
+export function recordTimeouts(): number[] {
+  const delays: number[] = [];
+  window.setTimeout = ((handler: TimerHandler, delay?: number, ...rest: unknown[]) => {
+    delays.push(delay ?? 0);
+    return realSetTimeout(handler, delay, ...rest);
+  }) as typeof window.setTimeout;
+  return delays;
+}
+
+export function restoreTimeouts(): void {
+  window.setTimeout = realSetTimeout;
+}
+
+const defaultTimings = { ...popupTimings };
+
+/** Popup timings short enough for tests; `overrides` on top. */
+export function fastTimings(overrides: Partial<typeof popupTimings> = {}): void {
+  Object.assign(popupTimings, { closedCheck: 20, closeGrace: 250, firstPoll: 40, maxPoll: 160 }, overrides);
+}
+
+export function restoreTimings(): void {
+  Object.assign(popupTimings, defaultTimings);
+}
+
+/** The path of a same-origin window, or '' while it is elsewhere (cross-origin, closed, between pages). */
+export function pathOf(popup: Window): string {
+  try {
+    return popup.closed ? '' : popup.location.pathname;
+  } catch {
+    // Cross-origin for the moment: the test waits for it to come back.
+    return '';
+  }
 }

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
 
 /**
  * A fake BFF for the browser tests, mounted as web-test-runner middleware (Koa style). Every test
@@ -6,16 +7,44 @@ import { Buffer } from 'node:buffer';
  *
  *   POST /fake-bff/<id>/__answers   body [answer, …]: queued, one per request to the /v1 routes
  *   GET  /fake-bff/<id>/__requests  what the /v1 routes received, in order
+ *   POST /fake-bff/<id>/__config    body {events?, providerPage?}: how links behave (see below)
+ *   POST /fake-bff/<id>/__links/<linkId>   body {status, error?}: the provider's notification arrived
  *   POST /fake-bff/<id>/v1/…        records the request, then gives the next queued answer
  *   GET  /fake-bff/landing/…        an empty page where real navigations land
  *
- * An answer is { status?, json?, text?, delayMs? }. With neither json nor text it is a 200 with a
- * redirectUrl to the landing page carrying a fresh ?authorizationCode=<counter>.
+ * An answer is { status?, json?, text?, type?, delayMs? } (`type`: the Content-Type of `text`, default
+ * text/html). With neither json nor text it is a 200 with a redirectUrl to the landing page carrying
+ * a fresh ?authorizationCode=<counter>.
+ *
+ * With no answer queued, the link routes behave as the real BFF does (CONTRACT.md, "HTTP API"):
+ *
+ *   POST /v1/links                201 {linkId, status: 'pending', redirectUrl: the fake provider page}
+ *   GET  /v1/links/<linkId>       200 the link, or 404 NOT_FOUND
+ *   GET  /v1/links/<linkId>/events   text/event-stream of the link at each change, with heartbeats;
+ *                                 config events 'off' answers 503 (no stream), 'break' drops the
+ *                                 connection after the first event
+ *   GET  /fake-bff/<id>/provider/pingpong?link=<linkId>   the provider's page; config providerPage
+ *                                 'stay' (default) waits, 'return' goes to the return page,
+ *                                 'cut-opener' sets window.opener = null first, 'coop' is served with
+ *                                 Cross-Origin-Opener-Policy: same-origin and goes to the return page
+ *   GET  /fake-bff/<id>/return/pingpong?link=<linkId>   the return page, as the real one: with an
+ *                                 opener, postMessage to the origin that created the link, then close;
+ *                                 else go to returnTo with linkgate_link=<linkId> added to its query
+ *   GET  /fake-bff/<id>/post?data=<json array>&to=<origin>[&sandbox=1]   posts each message of `data`
+ *                                 to its opener (else its parent); with sandbox, from the null origin
  */
 
-/** @type {Map<string, { answers: Array<Record<string, unknown>>, requests: Array<Record<string, string>> }>} */
+/**
+ * @typedef {{ linkId: string, provider: string, status: string, error?: unknown, origin: string,
+ *   returnTo: string | undefined, streams: Set<import('node:http').ServerResponse> }} FakeLink
+ * @typedef {{ answers: Array<Record<string, unknown>>, requests: Array<Record<string, string>>,
+ *   config: { events?: string, providerPage?: string }, links: Map<string, FakeLink> }} Fake
+ */
+
+/** @type {Map<string, Fake>} */
 const fakes = new Map();
 let lastCode = 0;
+const terminal = new Set(['linked', 'failed', 'cancelled', 'expired', 'unlinked']);
 
 export function fakeBffMiddleware() {
   return async function fakeBff(ctx, next) {
@@ -29,7 +58,7 @@ export function fakeBffMiddleware() {
     }
     let fake = fakes.get(id);
     if (!fake) {
-      fake = { answers: [], requests: [] };
+      fake = { answers: [], requests: [], config: {}, links: new Map() };
       fakes.set(id, fake);
     }
     if (route === '/__answers') {
@@ -41,23 +70,31 @@ export function fakeBffMiddleware() {
       ctx.body = fake.requests;
       return undefined;
     }
+    if (route === '/__config') {
+      Object.assign(fake.config, JSON.parse(await readBody(ctx.req)));
+      ctx.status = 204;
+      return undefined;
+    }
+    if (!route.startsWith('/v1/')) return pages(ctx, fake, id, route);
     const body = await readBody(ctx.req);
     fake.requests.push({
       method: ctx.method,
       route,
       contentType: ctx.get('Content-Type'),
+      accept: ctx.get('Accept'),
       authorization: ctx.get('Authorization'),
       cookie: ctx.get('Cookie'),
       body,
     });
-    const answer = fake.answers.shift() ?? {};
-    if (typeof answer.delayMs === 'number')
+    const answer = fake.answers.shift();
+    if (!answer && route.startsWith('/v1/links')) return links(ctx, fake, id, route, body);
+    if (typeof answer?.delayMs === 'number')
       await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-    ctx.status = typeof answer.status === 'number' ? answer.status : 200;
-    if (typeof answer.text === 'string') {
-      ctx.type = 'text/html';
+    ctx.status = typeof answer?.status === 'number' ? answer.status : 200;
+    if (typeof answer?.text === 'string') {
+      ctx.type = typeof answer.type === 'string' ? answer.type : 'text/html';
       ctx.body = answer.text;
-    } else if (answer.json !== undefined) {
+    } else if (answer?.json !== undefined) {
       ctx.body = answer.json;
     } else {
       const path = JSON.parse(body).path;
@@ -66,6 +103,124 @@ export function fakeBffMiddleware() {
     }
     return undefined;
   };
+}
+
+/** The /v1/links routes, as the real BFF answers them. */
+function links(ctx, fake, id, route, body) {
+  if (ctx.method === 'POST' && route === '/v1/links') {
+    const { provider, returnTo } = JSON.parse(body);
+    const linkId = `lnk_${randomBytes(16).toString('base64url')}`;
+    const origin = ctx.get('Origin') || `http://${ctx.host}`;
+    fake.links.set(linkId, { linkId, provider, status: 'pending', origin, returnTo, streams: new Set() });
+    const redirectUrl = `http://${ctx.host}/fake-bff/${id}/provider/pingpong?link=${linkId}`;
+    ctx.status = 201;
+    ctx.body = { linkId, status: 'pending', redirectUrl };
+    return undefined;
+  }
+  const [, linkId, events] = /^\/v1\/links\/([^/]+)(\/events)?$/.exec(route) ?? [];
+  const link = fake.links.get(linkId);
+  if (events && fake.config.events === 'off') {
+    // As a proxy in front of the BFF might answer.
+    ctx.status = 503;
+    ctx.body = 'Streaming is not available here.';
+    return undefined;
+  }
+  if (ctx.method !== 'GET' || !link) {
+    ctx.status = 404;
+    ctx.body = {
+      error: { code: 'NOT_FOUND', message: 'No such link.', retryable: false, requestId: 'req-test' },
+    };
+    return undefined;
+  }
+  if (!events) {
+    ctx.body = view(link);
+    return undefined;
+  }
+  // Written straight to the socket: Koa would wait for the whole body.
+  ctx.respond = false;
+  const response = ctx.res;
+  response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' });
+  response.write(': heartbeat\n\n');
+  response.write(`data: ${JSON.stringify(view(link))}\n\n`);
+  if (fake.config.events === 'break') {
+    setTimeout(() => response.destroy(), 50);
+    return undefined;
+  }
+  if (terminal.has(link.status)) return void response.end();
+  link.streams.add(response);
+  response.on('close', () => link.streams.delete(response));
+  return undefined;
+}
+
+/** The pages around the API: the provider's, the return page, the control route and a poster. */
+async function pages(ctx, fake, id, route) {
+  const linkRoute = /^\/__links\/([^/]+)$/.exec(route);
+  if (linkRoute && ctx.method === 'POST') {
+    const link = fake.links.get(linkRoute[1]);
+    if (!link) {
+      ctx.status = 404;
+      return undefined;
+    }
+    const { status, error } = JSON.parse(await readBody(ctx.req));
+    Object.assign(link, { status, error });
+    for (const stream of link.streams) {
+      stream.write(`data: ${JSON.stringify(view(link))}\n\n`);
+      if (terminal.has(status)) stream.end();
+    }
+    ctx.status = 204;
+    return undefined;
+  }
+  const link = fake.links.get(String(ctx.query.link));
+  ctx.type = 'text/html';
+  if (route === '/provider/pingpong' && link) {
+    const act = fake.config.providerPage ?? 'stay';
+    const returnUrl = `/fake-bff/${id}/return/pingpong?link=${link.linkId}`;
+    if (act === 'coop') ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+    const script =
+      act === 'stay'
+        ? ''
+        : `${act === 'cut-opener' ? 'window.opener = null;' : ''} location.replace(${json(returnUrl)});`;
+    ctx.body = page('Fake PingPong sign-up', script);
+  } else if (route === '/return/pingpong' && link) {
+    const message = { source: 'linkgate', type: 'linkgate:return', linkId: link.linkId, status: link.status };
+    ctx.body = page(
+      'Returning to the shop',
+      `if (window.opener) {
+        window.opener.postMessage(${json(message)}, ${json(link.origin)});
+        window.close();
+      } else if (${json(link.returnTo ?? '')}) {
+        const url = new URL(${json(link.returnTo ?? '')});
+        url.search = (url.search ? url.search + '&' : '') + 'linkgate_link=' + ${json(link.linkId)};
+        location.replace(url.href);
+      } else {
+        window.close();
+      }`,
+    );
+  } else if (route === '/post') {
+    const script = `for (const message of JSON.parse(${json(String(ctx.query.data))})) {
+      (window.opener ?? window.parent).postMessage(message, ${json(String(ctx.query.to))});
+    }`;
+    if (ctx.query.sandbox) ctx.set('Content-Security-Policy', 'sandbox allow-scripts');
+    ctx.body = page('Poster', script);
+  } else {
+    ctx.status = 404;
+    ctx.body = page('Not found', '');
+  }
+  return undefined;
+}
+
+function view(link) {
+  const { linkId, provider, status, error } = link;
+  return error ? { linkId, provider, status, error } : { linkId, provider, status };
+}
+
+/** JSON that cannot end the <script> element it is written into. */
+function json(value) {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+function page(title, script) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><p>${title}</p><script>${script}</script></body></html>`;
 }
 
 async function readBody(request) {

@@ -4,6 +4,8 @@ export interface FakeAnswer {
   status?: number;
   json?: unknown;
   text?: string;
+  /** The Content-Type of `text`; text/html by default. */
+  type?: string;
   delayMs?: number;
 }
 
@@ -11,6 +13,7 @@ export interface RecordedRequest {
   method: string;
   route: string;
   contentType: string;
+  accept: string;
   authorization: string;
   cookie: string;
   body: string;
@@ -29,6 +32,53 @@ export async function fakeBff(...answers: FakeAnswer[]): Promise<FakeBff> {
     apiBase,
     requests: async () => (await (await fetch(`${apiBase}/__requests`)).json()) as RecordedRequest[],
   };
+}
+
+export interface LinkBffConfig {
+  /** The event stream: `on` (default), `off` (503, no stream) or `break` (dropped after one event). */
+  events?: 'on' | 'off' | 'break';
+  /** What the fake provider's page does: `stay` (default), `return`, `cut-opener` or `coop`. */
+  providerPage?: 'stay' | 'return' | 'cut-opener' | 'coop';
+}
+
+export interface FakeLinkBff extends FakeBff {
+  /** The provider's notification reached the BFF: the link is now `status`. */
+  setStatus(linkId: string, status: string, error?: { code: string; message: string }): Promise<void>;
+}
+
+/** A fake BFF whose /v1/links routes, provider page and return page behave as in fake-bff.mjs. */
+export async function fakeLinkBff(
+  config: LinkBffConfig = {},
+  ...answers: FakeAnswer[]
+): Promise<FakeLinkBff> {
+  const bff = await fakeBff(...answers);
+  await fetch(`${bff.apiBase}/__config`, { method: 'POST', body: JSON.stringify(config) });
+  return {
+    ...bff,
+    setStatus: async (linkId, status, error) => {
+      const response = await fetch(`${bff.apiBase}/__links/${linkId}`, {
+        method: 'POST',
+        body: JSON.stringify({ status, error }),
+      });
+      if (!response.ok) throw new Error(`the fake BFF has no link ${linkId}`);
+    },
+  };
+}
+
+/** The requests the fake received, once there are at least `count` of them. */
+export async function requestsOnce(
+  bff: FakeBff,
+  count: number,
+  timeoutMs = 5000,
+): Promise<RecordedRequest[]> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const requests = await bff.requests();
+    if (requests.length >= count) return requests;
+    if (performance.now() > deadline)
+      throw new Error(`${requests.length} requests, not ${count}, within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 /** A 200 with a fresh one-time code; the default when the queue is empty. */

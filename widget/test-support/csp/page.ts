@@ -3,7 +3,7 @@ import { takeReports, violations } from './violations.ts';
 import type * as Lit from 'lit';
 import '../../src/index.ts';
 import { pageNavigation } from '../../src/navigation.ts';
-import { errorAnswer, fakeBff, freshCode } from '../fake-bff.ts';
+import { errorAnswer, fakeBff, fakeLinkBff, freshCode } from '../fake-bff.ts';
 
 export interface CspReport {
   /** The policy as the page declares it. */
@@ -13,6 +13,8 @@ export interface CspReport {
   secondCopyText: string;
   navigated: string[];
   errorMessage: string;
+  /** The sign-up element after its launch: state, button label and status text. */
+  signup: { state: string; label: string; status: string };
   /** Violations (events, then Reporting API) while rendering and activating. */
   violations: string[];
   reports: string[];
@@ -81,11 +83,38 @@ async function renderAndActivate(report: CspReport): Promise<void> {
   await link.updateComplete;
   await settle();
 
+  await renderSignup(report);
+
   report.secondCopyText = second.shadowRoot?.textContent ?? '';
   report.errorMessage = link.shadowRoot?.querySelector('[part="message"]')?.textContent ?? '';
   report.litHtmlCopies = window.litHtmlVersions?.length ?? 0;
   report.violations = [...violations];
   report.reports = [...takeReports()];
+}
+
+/** The sign-up element, launched with popups blocked: it renders each state and navigates once. */
+async function renderSignup(report: CspReport): Promise<void> {
+  const bff = await fakeLinkBff();
+  pageNavigation.openPopup = () => null;
+  const signup = document.createElement('linkgate-codegrant-signup');
+  signup.setAttribute('provider', 'pingpong');
+  signup.setAttribute('payment-method', 'AlipayHK');
+  signup.setAttribute('api-base', bff.apiBase);
+  signup.setAttribute('session-token', 't');
+  const ready = new Promise((resolve) => signup.addEventListener('linkgate-ready', resolve, { once: true }));
+  document.body.append(signup);
+  await ready;
+  const redirected = new Promise((resolve) =>
+    signup.addEventListener('linkgate-redirect', resolve, { once: true }),
+  );
+  signup.shadowRoot?.querySelector('button')?.click();
+  await redirected;
+  await signup.updateComplete;
+  report.signup = {
+    state: signup.getAttribute('state') ?? '',
+    label: signup.shadowRoot?.querySelector('button')?.textContent?.trim() ?? '',
+    status: signup.shadowRoot?.querySelector('[part="status"]')?.textContent ?? '',
+  };
 }
 
 async function violateOnPurpose(report: CspReport): Promise<void> {
@@ -116,6 +145,7 @@ async function run(): Promise<CspReport> {
     secondCopyText: '',
     navigated: [],
     errorMessage: '',
+    signup: { state: '', label: '', status: '' },
     violations: [],
     reports: [],
     proof: { innerHtmlThrew: false, scriptSrcThrew: false, inlineStyleApplied: true, violations: [] },

@@ -58,6 +58,7 @@ describe('linkgate-sso-link under attack and faults', () => {
             method: 'POST',
             route: '/v1/sso/igv',
             contentType: 'application/json',
+            accept: 'application/json',
             authorization: 'Bearer tok-1',
             cookie: '',
             body: '{"path":"/items/2001591587541073922"}',

@@ -1,0 +1,412 @@
+import { a11ySnapshot, sendKeys } from '@web/test-runner-commands';
+import { assert, assertEqual } from '../../../test-support/assert.ts';
+import {
+  closePopups,
+  delay,
+  eventSummary,
+  fastTimings,
+  mountSignup,
+  nextEvent,
+  pathOf,
+  recordLinkgateEvents,
+  recordNavigation,
+  recordPopups,
+  recordTimeouts,
+  restoreTimeouts,
+  restoreTimings,
+  shadowButton,
+  statusOf,
+  track,
+  unmountAll,
+  waitFor,
+} from '../../../test-support/elements.ts';
+import {
+  errorAnswer,
+  fakeLinkBff,
+  requestsOnce,
+  type FakeBff,
+  type RecordedRequest,
+} from '../../../test-support/fake-bff.ts';
+import { afterEach, beforeEach, describe, it } from '../../../test-support/mocha.ts';
+import { popupTimings } from '../../controllers/popup.ts';
+import type { LinkgateCodegrantSignup } from './codegrant-signup.ts';
+
+interface AccessibilityNode {
+  role: string;
+  name: string;
+  focused?: boolean;
+  children?: AccessibilityNode[];
+}
+
+function findNode(
+  node: AccessibilityNode,
+  match: (node: AccessibilityNode) => boolean,
+): AccessibilityNode | undefined {
+  if (match(node)) return node;
+  for (const child of node.children ?? []) {
+    const found = findNode(child, match);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function signupAttributes(bff: FakeBff): Record<string, string> {
+  return {
+    provider: 'pingpong',
+    'payment-method': 'AlipayHK',
+    'api-base': bff.apiBase,
+    'session-token': 'tok-1',
+  };
+}
+
+/** Clicks the button and waits for the link to be created; returns its id. */
+async function start(element: LinkgateCodegrantSignup): Promise<string> {
+  const pending = nextEvent(element, 'linkgate-pending');
+  shadowButton(element).click();
+  return (await pending).detail.linkId;
+}
+
+function routes(requests: RecordedRequest[]): string[] {
+  return requests.map((request) => `${request.method} ${request.route}`);
+}
+
+function buttonFocused(element: LinkgateCodegrantSignup): boolean {
+  return element.shadowRoot?.activeElement === shadowButton(element);
+}
+
+describe('linkgate-codegrant-signup', () => {
+  let popups: Window[];
+
+  beforeEach(() => {
+    recordNavigation();
+    popups = recordPopups();
+    fastTimings();
+  });
+
+  afterEach(() => {
+    unmountAll();
+    closePopups();
+    restoreTimings();
+  });
+
+  it('is accessible: a button in the tab order named by its label, a status live region, Enter opens the popup', async () => {
+    const bff = await fakeLinkBff();
+    const before = track(document.createElement('button'));
+    before.textContent = 'Before';
+    document.body.append(before);
+    const element = await mountSignup(signupAttributes(bff));
+
+    before.focus();
+    await sendKeys({ press: 'Tab' });
+    assert(buttonFocused(element), 'Tab focuses the shadow button');
+    const snapshot = (await a11ySnapshot({})) as unknown as AccessibilityNode;
+    const node = findNode(
+      snapshot,
+      (candidate) => candidate.role === 'button' && candidate.name === 'Sign up with AlipayHK',
+    );
+    assert(node, `a button named "Sign up with AlipayHK": ${JSON.stringify(snapshot)}`);
+    assert(node.focused, 'the named button is the focused node');
+    assertEqual(statusOf(element).getAttribute('role'), 'status', 'role of the status part');
+
+    const pending = nextEvent(element, 'linkgate-pending');
+    await sendKeys({ press: 'Enter' });
+    assertEqual(popups.length, 1, 'popups opened by Enter');
+    await pending;
+    await element.updateComplete;
+    assertEqual(shadowButton(element).getAttribute('aria-busy'), 'true', 'aria-busy while pending');
+    assertEqual(statusOf(element).textContent, 'Waiting for AlipayHK…', 'status while pending');
+  });
+
+  it('opens the popup within the click and reports linked only once the BFF says so, not on the return', async () => {
+    const bff = await fakeLinkBff({ providerPage: 'return' });
+    const element = await mountSignup(signupAttributes(bff));
+    const events = recordLinkgateEvents(element);
+    const pending = nextEvent(element, 'linkgate-pending');
+    shadowButton(element).click();
+    assertEqual(popups.length, 1, 'popups opened before click() returned');
+    await element.updateComplete;
+    assertEqual(element.getAttribute('state'), 'working', 'state while the link is created');
+    assertEqual(statusOf(element).textContent, 'Opening…', 'status while the link is created');
+    const { linkId } = (await pending).detail;
+
+    // The return page tells this page that the buyer is back and closes the popup; the provider's
+    // notification has not reached the BFF yet, so the link is still pending.
+    await waitFor(() => popups[0]?.closed === true, 'the return page to close the popup');
+    await delay(popupTimings.closeGrace + 100);
+    assertEqual(element.getAttribute('state'), 'pending', 'state after the return');
+    assert(buttonFocused(element), 'focus is back on the button');
+    assertEqual(
+      routes(await bff.requests()),
+      ['POST /v1/links', `GET /v1/links/${linkId}/events`, `GET /v1/links/${linkId}`],
+      'requests: create, follow, and one look after the return',
+    );
+
+    const linked = nextEvent(element, 'linkgate-linked');
+    await bff.setStatus(linkId, 'linked');
+    assertEqual((await linked).detail, { linkId, provider: 'pingpong' }, 'linked detail');
+    await element.updateComplete;
+    assertEqual(element.getAttribute('state'), 'linked', 'state');
+    assertEqual(shadowButton(element).textContent?.trim(), 'AlipayHK linked', 'label once linked');
+    assertEqual(shadowButton(element).getAttribute('aria-disabled'), 'true', 'aria-disabled once linked');
+    assert(!shadowButton(element).disabled, 'still focusable once linked');
+    assert(!shadowButton(element).hasAttribute('aria-busy'), 'not busy once linked');
+    assertEqual(statusOf(element).textContent, 'AlipayHK linked', 'status once linked');
+    assertEqual(
+      eventSummary(events).map((event) => event.type),
+      ['linkgate-start', 'linkgate-pending', 'linkgate-linked'],
+      'events',
+    );
+
+    shadowButton(element).click();
+    await delay(50);
+    assertEqual(popups.length, 1, 'no popup for a click once linked');
+    assertEqual((await bff.requests()).length, 3, 'no request for a click once linked');
+  });
+
+  it('sends POST {provider, paymentMethod} without returnTo, then GETs without body or Content-Type, once', async () => {
+    const bff = await fakeLinkBff();
+    const element = await mountSignup(signupAttributes(bff));
+    const linkId = await start(element);
+    const [create, events] = await requestsOnce(bff, 2);
+    assertEqual(
+      create,
+      {
+        method: 'POST',
+        route: '/v1/links',
+        contentType: 'application/json',
+        accept: 'application/json',
+        authorization: 'Bearer tok-1',
+        cookie: '',
+        body: '{"provider":"pingpong","paymentMethod":"AlipayHK"}',
+      },
+      'create request',
+    );
+    assertEqual(
+      events,
+      {
+        method: 'GET',
+        route: `/v1/links/${linkId}/events`,
+        contentType: '',
+        accept: 'text/event-stream',
+        authorization: 'Bearer tok-1',
+        cookie: '',
+        body: '',
+      },
+      'event stream request',
+    );
+
+    // While the link waits, another click only brings the popup forward.
+    shadowButton(element).click();
+    await delay(50);
+    assertEqual(popups.length, 1, 'popups after a second click');
+    assertEqual((await bff.requests()).length, 2, 'requests after a second click');
+  });
+
+  it('reports cancelled when the buyer closes the popup, after the grace, and gives focus back', async () => {
+    const bff = await fakeLinkBff();
+    const element = await mountSignup(signupAttributes(bff));
+    const events = recordLinkgateEvents(element);
+    const linkId = await start(element);
+    const popup = popups[0];
+    assert(popup, 'a popup');
+    await waitFor(() => pathOf(popup).endsWith('/provider/pingpong'), 'the provider page');
+
+    const cancelled = nextEvent(element, 'linkgate-cancelled');
+    const closedAt = performance.now();
+    popup.close();
+    await cancelled;
+    // A lower bound only: timers never fire early, however slow the machine.
+    assert(performance.now() - closedAt >= popupTimings.closeGrace - 5, 'cancelled only after the grace');
+    await element.updateComplete;
+    assertEqual(element.getAttribute('state'), 'cancelled', 'state');
+    assertEqual(statusOf(element).textContent, 'Sign-up cancelled.', 'status');
+    assert(!shadowButton(element).hasAttribute('aria-busy'), 'not busy');
+    assert(buttonFocused(element), 'focus is back on the button');
+    assert(
+      routes(await bff.requests()).includes(`GET /v1/links/${linkId}`),
+      'the BFF was asked after the grace',
+    );
+
+    // The BFF confirms the cancellation later: nothing more to report.
+    await bff.setStatus(linkId, 'cancelled');
+    await delay(100);
+    assertEqual(
+      eventSummary(events).map((event) => event.type),
+      ['linkgate-start', 'linkgate-pending', 'linkgate-cancelled'],
+      'events',
+    );
+
+    shadowButton(element).click();
+    assertEqual(popups.length, 2, 'a new click opens a new popup');
+  });
+
+  it("takes a popup cut off by the provider's COOP for closed, yet reports linked when the BFF says so", async () => {
+    const bff = await fakeLinkBff({ providerPage: 'coop' });
+    const element = await mountSignup(signupAttributes(bff));
+    const events = recordLinkgateEvents(element);
+    const linkId = await start(element);
+    await nextEvent(element, 'linkgate-cancelled');
+
+    const linked = nextEvent(element, 'linkgate-linked');
+    await bff.setStatus(linkId, 'linked');
+    assertEqual((await linked).detail, { linkId, provider: 'pingpong' }, 'linked detail');
+    await element.updateComplete;
+    assertEqual(element.getAttribute('state'), 'linked', 'state');
+    assertEqual(
+      eventSummary(events).map((event) => event.type),
+      ['linkgate-start', 'linkgate-pending', 'linkgate-cancelled', 'linkgate-linked'],
+      'events',
+    );
+  });
+
+  for (const events of ['on', 'off', 'break'] as const) {
+    const way = {
+      on: 'the event stream',
+      off: 'polling, with no stream',
+      break: 'polling, after the stream broke',
+    };
+    it(`completes a popup whose opener was cut, through ${way[events]}`, async () => {
+      // Long enough that the popup, which closes itself, is not taken for cancelled first.
+      fastTimings({ closeGrace: 3000 });
+      const bff = await fakeLinkBff({ providerPage: 'cut-opener', events });
+      const element = await mountSignup(signupAttributes(bff));
+      const seen = recordLinkgateEvents(element);
+      const linkId = await start(element);
+      await waitFor(() => popups[0]?.closed === true, 'the opener-less return page to close itself');
+      await delay(200);
+      assertEqual(element.getAttribute('state'), 'pending', 'state without a return message');
+
+      const linked = nextEvent(element, 'linkgate-linked');
+      await bff.setStatus(linkId, 'linked');
+      assertEqual((await linked).detail, { linkId, provider: 'pingpong' }, 'linked detail');
+      assertEqual(
+        eventSummary(seen).map((event) => event.type),
+        ['linkgate-start', 'linkgate-pending', 'linkgate-linked'],
+        'events',
+      );
+      // Without a working stream, only a poll can have brought the news.
+      const polls = routes(await bff.requests()).filter((route) => route === `GET /v1/links/${linkId}`);
+      assert(events === 'on' ? polls.length === 0 : polls.length >= 1, `${polls.length} polls`);
+    });
+  }
+
+  it('polls with a doubling backoff up to the maximum when there is no event stream', async () => {
+    fastTimings({ firstPoll: 31, maxPoll: 130 });
+    const bff = await fakeLinkBff({ events: 'off' });
+    const element = await mountSignup(signupAttributes(bff));
+    const waits = recordTimeouts();
+    try {
+      await start(element);
+      const polls = (): number[] => waits.filter((delay) => [31, 62, 124, 130].includes(delay));
+      await waitFor(() => polls().length >= 5, 'five polls');
+      assertEqual(polls().slice(0, 5), [31, 62, 124, 130, 130], 'waits before each poll');
+    } finally {
+      restoreTimeouts();
+    }
+  });
+
+  it('fails with TIMEOUT, retryable, and closes the popup when the link stays pending too long', async () => {
+    fastTimings({ timeout: 300 });
+    const bff = await fakeLinkBff();
+    const element = await mountSignup(signupAttributes(bff));
+    await start(element);
+    const error = await nextEvent(element, 'linkgate-error');
+    assertEqual(
+      error.detail,
+      { code: 'TIMEOUT', message: 'The link was not confirmed in time.', retryable: true },
+      'error detail',
+    );
+    await element.updateComplete;
+    assertEqual(popups[0]?.closed, true, 'the popup was closed');
+    assertEqual(element.getAttribute('state'), 'failed', 'state');
+    assertEqual(statusOf(element).textContent, 'This took too long. Please try again.', 'status');
+  });
+
+  it("reports a link that failed at the provider with the BFF's code, and closes the popup", async () => {
+    const bff = await fakeLinkBff();
+    const element = await mountSignup(signupAttributes(bff));
+    const linkId = await start(element);
+    const error = nextEvent(element, 'linkgate-error');
+    await bff.setStatus(linkId, 'failed', { code: 'PROVIDER_REJECTED', message: 'The wallet said no.' });
+    assertEqual(
+      (await error).detail,
+      { code: 'PROVIDER_REJECTED', message: 'The wallet said no.', retryable: false },
+      'error detail',
+    );
+    await element.updateComplete;
+    assertEqual(popups[0]?.closed, true, 'the popup was closed');
+    assertEqual(statusOf(element).textContent, 'The provider declined the request.', 'status');
+  });
+
+  it('closes the popup and reports the error when the link cannot be created, then starts again', async () => {
+    const bff = await fakeLinkBff({}, errorAnswer(429, 'RATE_LIMITED', 'Slow down.', true));
+    const element = await mountSignup(signupAttributes(bff));
+    shadowButton(element).click();
+    const error = await nextEvent(element, 'linkgate-error');
+    assertEqual(error.detail, { code: 'RATE_LIMITED', message: 'Slow down.', retryable: true }, 'detail');
+    await element.updateComplete;
+    assertEqual(popups[0]?.closed, true, 'the popup was closed');
+    assertEqual(element.getAttribute('state'), 'failed', 'state');
+    assertEqual(
+      statusOf(element).textContent,
+      'Too many attempts. Please wait a moment and try again.',
+      'text',
+    );
+
+    await start(element);
+    assertEqual(popups.length, 2, 'popups after the second click');
+  });
+
+  it('is unavailable, disabled and makes no request for another provider or payment method', async () => {
+    const bff = await fakeLinkBff();
+    const cases: Record<string, string>[] = [
+      { provider: 'igv', 'payment-method': 'AlipayHK' },
+      { provider: 'pingpong', 'payment-method': 'PayPal' },
+      { provider: 'pingpong', 'payment-method': 'alipayhk' },
+      { provider: 'pingpong' },
+      { 'payment-method': 'AlipayHK' },
+      { provider: 'toString', 'payment-method': 'AlipayHK' },
+    ];
+    for (const attributes of cases) {
+      const element = await mountSignup({ ...attributes, 'api-base': bff.apiBase, 'session-token': 't' });
+      const label = JSON.stringify(attributes);
+      assertEqual(element.getAttribute('state'), 'unavailable', `state of ${label}`);
+      assert(shadowButton(element).disabled, `disabled for ${label}`);
+      assertEqual(statusOf(element).textContent, 'Not available right now.', `status of ${label}`);
+      shadowButton(element).click();
+    }
+    await delay(50);
+    assertEqual(popups.length, 0, 'popups');
+    assertEqual((await bff.requests()).length, 0, 'requests');
+  });
+
+  it('takes each of the nine wallets, labels them in en, ko and zh-HK, and keeps a slotted label', async () => {
+    const bff = await fakeLinkBff();
+    const wallets = ['AlipayHK', 'Alipay', 'GCash', 'DANA', 'Kakaopay', 'TNG eWallet', 'Boost', 'True Money'];
+    for (const wallet of [...wallets, 'Rabbit LINE Pay']) {
+      const element = await mountSignup({
+        provider: 'pingpong',
+        'payment-method': wallet,
+        'api-base': bff.apiBase,
+      });
+      assertEqual(element.getAttribute('state'), 'idle', `state for ${wallet}`);
+      assertEqual(shadowButton(element).textContent?.trim(), `Sign up with ${wallet}`, `label for ${wallet}`);
+    }
+    const korean = await mountSignup({ provider: 'pingpong', 'payment-method': 'Kakaopay', locale: 'ko' });
+    assertEqual(shadowButton(korean).textContent?.trim(), 'Kakaopay(으)로 가입하기', 'ko label');
+    const chinese = await mountSignup({
+      provider: 'pingpong',
+      'payment-method': 'AlipayHK',
+      locale: 'zh-HK',
+    });
+    assertEqual(shadowButton(chinese).textContent?.trim(), '使用 AlipayHK 登記', 'zh-HK label');
+
+    const slotted = await mountSignup({ provider: 'pingpong', 'payment-method': 'GCash' }, 'Link GCash');
+    const slot = shadowButton(slotted).querySelector('slot');
+    assertEqual(
+      slot?.assignedNodes().map((node) => node.textContent),
+      ['Link GCash'],
+      'the slotted label replaces the default',
+    );
+  });
+});
