@@ -11,6 +11,7 @@ import { startRig, type Rig } from './rig.ts';
 import { measureSignRate, type SignRate } from './sign-rate.ts';
 import { measureStart, median } from './start-time.ts';
 import { measureWidget } from './widget-size.ts';
+import { measureIngest } from './ingest.ts';
 
 /** Requests in flight in the closed loops; the agent keeps this many keep-alive connections. */
 const CONCURRENCY = 32;
@@ -26,6 +27,7 @@ const MEMORY_STEP = 10_000;
 /** The whole bench stops its memory phase by then, whatever it reached, to stay under 5 minutes. */
 const BENCH_BUDGET_MS = 285_000;
 const START_RUNS = 3;
+const INGEST_COUNT = 10_000;
 const WIDGET_LIMIT_BYTES = 12 * 1024;
 const CORES = availableParallelism();
 
@@ -325,14 +327,18 @@ rows.push({
   met: roundTrips ? roundTrips.value === 1 : null,
 });
 
+log(`ingest: ${int(INGEST_COUNT)} PingPong notifications through POST /webhooks/pingpong`);
+const ingest = await measureIngest({ count: INGEST_COUNT, concurrency: CONCURRENCY });
 rows.push({
   figure: 'notification ingest',
-  value: null,
+  value: Math.round(ingest.perSecond),
   unit: 'notifications/s',
-  reference: 'pending PingPong adapter',
+  reference:
+    `${(ingest.perSecond / ingest.rawInsertPerSecond).toFixed(2)} of the store's raw insert ` +
+    `(${int(ingest.rawInsertPerSecond)}/s); ${int(ingest.linked)} of ${int(ingest.sent)} links moved`,
   goal: '≥ 2,000/s',
-  met: null,
-  note: 'pending PingPong adapter',
+  met: ingest.perSecond >= 2_000 && ingest.failures === 0 && ingest.linked === ingest.sent,
+  ...(ingest.failures ? { note: `${ingest.failures} deliveries not acknowledged with 200` } : {}),
 });
 
 log('widget: waiting for the builds');

@@ -44,6 +44,7 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private transactionRunner: Database.Transaction<(inner: () => unknown) => unknown> | undefined;
 
   /** `path` is a file path or `:memory:`. */
   constructor(path: string) {
@@ -53,6 +54,12 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+  }
+
+  /** Runs `work` in one IMMEDIATE transaction; the wrapper is built once, not per call. */
+  private immediately<T>(work: () => T): T {
+    this.transactionRunner ??= this.db.transaction((inner: () => unknown) => inner());
+    return this.transactionRunner.immediate(work) as T;
   }
 
   /** Statements are compiled once and reused: preparing costs more than most of our queries. */
@@ -198,14 +205,13 @@ export class SqliteStore implements Store {
   }
 
   async consumeLinkState(stateHash: string, at: number): Promise<LinkRow | undefined> {
-    const consume = this.db.transaction(() => {
+    return this.immediately(() => {
       const used = this.prepare(
         'UPDATE links SET state_used_at = ? WHERE state_hash = ? AND state_used_at IS NULL',
       ).run(at, stateHash);
       if (used.changes !== 1) return undefined;
       return this.prepare(`SELECT ${LINK_COLUMNS} FROM links WHERE state_hash = ?`).get(stateHash) as LinkRow;
     });
-    return consume.immediate();
   }
 
   async transitionLink(
@@ -246,16 +252,16 @@ export class SqliteStore implements Store {
     at: number,
     change: NotifiedChange | undefined,
   ) {
-    const apply = this.db.transaction(() => {
+    return this.immediately(() => {
       const fresh = this.prepare(
         'INSERT INTO notifications (provider, dedupe_key, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ).run(provider, dedupeKey, at);
       if (fresh.changes !== 1) return { duplicate: true, changed: false };
       if (!change) return { duplicate: false, changed: false };
       if (change.kind === 'link') {
-        const link = this.db
-          .prepare('SELECT link_id AS "linkId" FROM links WHERE provider = ? AND request_id = ?')
-          .get(provider, change.requestId) as { linkId: string } | undefined;
+        const link = this.prepare(
+          'SELECT link_id AS "linkId" FROM links WHERE provider = ? AND request_id = ?',
+        ).get(provider, change.requestId) as { linkId: string } | undefined;
         if (!link) return { duplicate: false, changed: false };
         const patch = { tokenSealed: change.tokenSealed, errorCode: change.errorCode };
         const changed = this.moveLink('link_id', link.linkId, change.from, change.status, at, patch);
@@ -268,7 +274,6 @@ export class SqliteStore implements Store {
       const changed = this.movePayment(payment.paymentId, change.from, change.status, at);
       return { duplicate: false, changed, paymentId: payment.paymentId };
     });
-    return apply.immediate();
   }
 
   async insertPayment(row: PaymentRow): Promise<void> {
@@ -305,7 +310,7 @@ export class SqliteStore implements Store {
   }
 
   async claimIdempotencyKey(scopeKey: string, requestHash: string, at: number): Promise<IdempotencyClaim> {
-    const claim = this.db.transaction((): IdempotencyClaim => {
+    return this.immediately((): IdempotencyClaim => {
       const inserted = this.prepare(
         'INSERT INTO idempotency_keys (scope_key, request_hash, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
       ).run(scopeKey, requestHash, at);
@@ -317,7 +322,6 @@ export class SqliteStore implements Store {
       if (row.statusCode === null || row.response === null) return { state: 'in_progress' };
       return { state: 'replay', statusCode: row.statusCode, response: row.response };
     });
-    return claim.immediate();
   }
 
   async completeIdempotencyKey(scopeKey: string, statusCode: number, response: string): Promise<void> {

@@ -1,0 +1,118 @@
+/**
+ * The notification-ingest BFF: alone in its process, PingPong enabled (iGV off), SQLite in a temp
+ * file. It seeds pending links straight into the store, so every notification the bench sends has
+ * a link to move, and it measures the store's raw insert rate on a second file for the reference.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type Linkgate } from '../server/src/app.ts';
+import type { Config } from '../server/src/config/config.ts';
+import { SqliteStore } from '../server/src/store/sqlite.ts';
+import { ownStats, serve } from './ipc.ts';
+
+export interface IngestSetup {
+  links: number;
+  salt: string;
+  accId: string;
+  clientId: string;
+}
+
+let server: Server | undefined;
+let linkgate: Linkgate | undefined;
+let store: SqliteStore | undefined;
+const dir = mkdtempSync(join(tmpdir(), 'linkgate-bench-ingest-'));
+
+serve({
+  async setup(params: IngestSetup) {
+    store = new SqliteStore(join(dir, 'ingest.db'));
+    const config: Config = {
+      port: 0,
+      publicUrl: 'http://127.0.0.1',
+      apiKey: `lgk_bench_${randomBytes(16).toString('hex')}`,
+      allowedOrigins: ['https://shop.example'],
+      databaseUrl: 'file:unused',
+      dataKeys: [{ version: 'v1', key: randomBytes(32) }],
+      rateLimitPerMinute: 0,
+      sandbox: false,
+      deadlineMs: 10_000,
+      trustProxy: false,
+      logLevel: 'info',
+      providers: {
+        pingpong: {
+          baseUrl: 'http://127.0.0.1:9',
+          accId: params.accId,
+          clientId: params.clientId,
+          salt: params.salt,
+          signType: 'SHA256',
+          unbindPath: '/v4/paymethod/unbind',
+        },
+      },
+    };
+    const created = createApp(config, { store });
+    linkgate = created.linkgate;
+    await linkgate.ready;
+    const now = Date.now();
+    await store.upsertUser({
+      merchantUserId: 'bench-buyer',
+      profileSealed: 'v1.x',
+      createdAt: now,
+      updatedAt: now,
+    });
+    for (let i = 0; i < params.links; i += 1) {
+      await store.insertLink({
+        linkId: `lnk_bench_${i}`,
+        merchantUserId: 'bench-buyer',
+        provider: 'pingpong',
+        wallet: 'AlipayHK',
+        status: 'pending',
+        requestId: `req${i}`,
+        stateHash: null,
+        stateUsedAt: null,
+        origin: 'https://shop.example',
+        returnTo: null,
+        tokenSealed: null,
+        errorCode: null,
+        createdAt: now,
+        updatedAt: now,
+        expiresAt: now + 3_600_000,
+      });
+    }
+    server = createServer(created.app);
+    const listening = server;
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', () => resolve()));
+    return { url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}` };
+  },
+  /** The store's own insert, alone: one notification row per transaction, as each delivery is. */
+  async rawInsertRate(params: { ms: number }) {
+    const raw = new SqliteStore(join(dir, 'raw.db'));
+    await raw.migrate();
+    const started = performance.now();
+    let count = 0;
+    while (performance.now() - started < params.ms) {
+      await raw.applyNotification('pingpong', `raw-${count}`, Date.now(), undefined);
+      count += 1;
+    }
+    await raw.close();
+    return { perSecond: count / ((performance.now() - started) / 1000) };
+  },
+  async linkedCount() {
+    let linked = 0;
+    for (const link of await store!.listLinks('bench-buyer')) if (link.status === 'linked') linked += 1;
+    return { linked };
+  },
+  stats: (options: { gc?: boolean } | undefined) => ownStats(options),
+  stop() {
+    setImmediate(async () => {
+      server?.closeAllConnections();
+      server?.close();
+      await linkgate?.close();
+      await store?.close();
+      process.exit(0);
+    });
+    return { stopping: true };
+  },
+});
