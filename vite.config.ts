@@ -27,11 +27,37 @@ function minifyForCdn(): Plugin {
   };
 }
 
+/**
+ * esbuild leaves the text of css`` templates as written. This collapses it before bundling: comments
+ * and whitespace go, but a space between selectors (a descendant combinator) stays. Templates with
+ * `${}` are left alone, and the styles hold no quoted strings whose spaces would matter.
+ */
+function minifyCssTemplates(): Plugin {
+  const template = /\bcss`([^`$\\]*)`/g;
+  const minify = (text: string): string =>
+    text
+      .replace(/\/\*.*?\*\//gs, '')
+      .replace(/\s+/g, ' ')
+      .replace(/ ?([{};,]) ?/g, '$1')
+      .replace(/: /g, ':')
+      .replace(/;}/g, '}')
+      .trim();
+  return {
+    name: 'linkgate-minify-css-templates',
+    apply: 'build',
+    transform(code, id) {
+      if (!id.includes('/widget/src/')) return null;
+      const minified = code.replace(template, (_match, text: string) => `css\`${minify(text)}\``);
+      return minified === code ? null : { code: minified, map: null };
+    },
+  };
+}
+
 // The CDN bundle: one ES module with Lit inside, no chunks, no source map (CONTRACT.md, "Embedding").
 export default defineConfig({
   publicDir: false,
   logLevel: 'warn',
-  plugins: [minifyForCdn()],
+  plugins: [minifyCssTemplates(), minifyForCdn()],
   build: {
     outDir: 'dist/widget',
     emptyOutDir: true,

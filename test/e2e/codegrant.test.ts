@@ -49,10 +49,13 @@ describe('PingPong CodeGrant sign-up in Chromium', () => {
     const page = await shop('buyer-1001');
     const [popup] = await Promise.all([page.waitForEvent('popup'), signup(page).getByRole('button').click()]);
     await popup.waitForURL(`${demo.sandboxUrl}/pingpong/wallet/**`);
+    // Listen before clicking: the return page can close the popup before a later listener exists.
+    const closed = popup.waitForEvent('close');
     await popup.getByRole('button', { name: 'Approve' }).click();
-    await popup.waitForEvent('close');
+    await closed;
     await expect.poll(() => state(page), { timeout: 15_000 }).toBe('linked');
-    await expect(page.locator('#pay').isEnabled()).resolves.toBe(true);
+    // The shop enables checkout when it hears linkgate-linked and has asked its backend.
+    await expect.poll(() => page.locator('#pay').isEnabled()).toBe(true);
     await page.locator('#pay').click();
     await expect
       .poll(() => page.locator('#checkout-status').textContent(), { timeout: 15_000 })

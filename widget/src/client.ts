@@ -1,5 +1,5 @@
 import { LinkgateError } from './errors.ts';
-import { parseAbsoluteUrl } from './navigation.ts';
+import { absoluteHttpUrl } from './navigation.ts';
 
 export interface LinkgateClientOptions {
   /** The BFF's base URL, absolute or relative to the page. */
@@ -71,26 +71,21 @@ export class LinkgateClient {
 
   /** Asks for a fresh one-time iGV sign-in URL for `path`; every call is a new request. */
   async ssoIgv(path: string, { signal }: RequestOptions = {}): Promise<SsoRedirect> {
-    const body = await readJson(await this.#request('POST', '/v1/sso/igv', signal, { path }));
-    const redirectUrl = isRecord(body) ? body['redirectUrl'] : undefined;
-    if (typeof redirectUrl !== 'string') {
-      throw new LinkgateError('BAD_RESPONSE', 'The Linkgate server answered without a redirectUrl.', false);
-    }
-    return { redirectUrl: httpUrl(redirectUrl) };
+    const body = await this.#json('POST', '/v1/sso/igv', signal, { path });
+    return { redirectUrl: absoluteHttpUrl(read(body, { redirectUrl: isString }).redirectUrl, true) };
   }
 
   /** Starts linking the buyer's account at a provider; the answer's `redirectUrl` is the provider's page. */
   async createLink(request: LinkRequest, { signal }: RequestOptions = {}): Promise<CreatedLink> {
-    const body = await readJson(await this.#request('POST', '/v1/links', signal, request));
-    const { linkId, status, redirectUrl } = asRecord(body);
-    if (!isLinkId(linkId) || !isLinkStatus(status)) throw badResponse();
-    if (redirectUrl === undefined) return { linkId, status };
-    if (typeof redirectUrl === 'string') return { linkId, status, redirectUrl: httpUrl(redirectUrl) };
-    throw badResponse();
+    const body = await this.#json('POST', '/v1/links', signal, request);
+    const link = read(body, { linkId: isLinkId, status: isLinkStatus, redirectUrl: optional(isString) });
+    return link.redirectUrl === undefined
+      ? link
+      : { ...link, redirectUrl: absoluteHttpUrl(link.redirectUrl, true) };
   }
 
   async getLink(linkId: string, { signal }: RequestOptions = {}): Promise<LinkView> {
-    return readLinkView(await readJson(await this.#request('GET', linkRoute(linkId), signal)), linkId);
+    return readLinkView(await this.#json('GET', linkRoute(linkId), signal), linkId);
   }
 
   /**
@@ -99,7 +94,7 @@ export class LinkgateClient {
    * do, with NETWORK when the stream breaks and BAD_RESPONSE when an event is not a link.
    */
   async watchLink(linkId: string, { signal, onStatus }: WatchOptions): Promise<void> {
-    const response = await this.#request('GET', `${linkRoute(linkId)}/events`, signal, undefined, true);
+    const response = await this.#request('GET', `${linkRoute(linkId)}/events`, signal, 'text/event-stream');
     const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     for (;;) {
@@ -120,31 +115,54 @@ export class LinkgateClient {
     }
   }
 
+  /** Sends one request and returns its JSON answer. */
+  async #json(
+    method: 'GET' | 'POST',
+    route: string,
+    signal?: AbortSignal,
+    payload?: object,
+  ): Promise<unknown> {
+    const response = await this.#request(method, route, signal, 'application/json', payload);
+    return parseJson(await response.text().catch(() => ''));
+  }
+
   /** Sends one request and returns its 2xx response, refreshing the token once on SESSION_EXPIRED. */
   async #request(
     method: 'GET' | 'POST',
     route: string,
     signal: AbortSignal | undefined,
-    payload?: unknown,
-    stream = false,
+    accept: string,
+    payload?: object,
   ): Promise<Response> {
-    const url = endpoint(this.#options.apiBase, route);
-    const body = payload === undefined ? undefined : JSON.stringify(payload);
-    const headers = new Headers({ Accept: stream ? 'text/event-stream' : 'application/json' });
-    if (body !== undefined) headers.set('Content-Type', 'application/json');
-    const request = { method, headers, body, signal };
-    const provider = this.#options.sessionTokenProvider;
-    let token = this.#options.getSessionToken();
-    let refreshed = false;
-    if (!token && provider) {
-      token = await freshToken(provider);
-      refreshed = true;
-    }
-    let response = await send(url, request, token);
-    if (response.status === 401 && provider && !refreshed) {
+    const options = this.#options;
+    const provider = options.sessionTokenProvider;
+    const send = async (token: string | undefined): Promise<Response> => {
+      const headers: Record<string, string> = { Accept: accept };
+      if (payload) headers['Content-Type'] = 'application/json';
+      if (token) headers['Authorization'] = `Bearer ${token}`;
+      try {
+        return await fetch(endpoint(options.apiBase, route), {
+          method,
+          headers,
+          body: payload && JSON.stringify(payload),
+          signal,
+          mode: 'cors',
+          credentials: 'omit',
+          cache: 'no-store',
+          // The BFF never redirects its API; following one would resend the bearer token elsewhere.
+          redirect: 'error',
+        });
+      } catch (error) {
+        // An abandoned launch: whoever aborted it ignores this rejection, keep it an AbortError.
+        throw signal?.aborted ? error : unreachable();
+      }
+    };
+    const token = options.getSessionToken();
+    let response = await (token || !provider ? send(token) : send(await freshToken(provider)));
+    if (response.status === 401 && provider && token) {
       const error = await readError(response);
       if (error.code !== 'SESSION_EXPIRED') throw error;
-      response = await send(url, request, await freshToken(provider));
+      response = await send(await freshToken(provider));
     }
     if (!response.ok) throw await readError(response);
     return response;
@@ -155,54 +173,19 @@ function endpoint(apiBase: string, route: string): URL {
   return new URL(apiBase.replace(/\/+$/, '') + route, document.baseURI);
 }
 
-interface OutgoingRequest {
-  method: string;
-  headers: Headers;
-  body: string | undefined;
-  signal: AbortSignal | undefined;
-}
-
-async function send(url: URL, request: OutgoingRequest, token: string | undefined): Promise<Response> {
-  const headers = new Headers(request.headers);
-  if (token) headers.set('Authorization', `Bearer ${token}`);
-  try {
-    return await fetch(url, {
-      ...request,
-      headers,
-      mode: 'cors',
-      credentials: 'omit',
-      cache: 'no-store',
-      // The BFF never redirects its API; following one would resend the bearer token elsewhere.
-      redirect: 'error',
-    });
-  } catch (error) {
-    // An abandoned launch: whoever aborted it ignores this rejection, keep it an AbortError.
-    throw request.signal?.aborted ? error : unreachable();
-  }
-}
-
 function unreachable(): LinkgateError {
-  return new LinkgateError('NETWORK', 'The Linkgate server could not be reached.', true);
+  return new LinkgateError('NETWORK', 'No answer from the Linkgate server.', true);
 }
 
 function badResponse(): LinkgateError {
-  return new LinkgateError('BAD_RESPONSE', 'The Linkgate server answered outside the contract.', false);
+  return new LinkgateError('BAD_RESPONSE', 'An answer outside the contract.', false);
 }
 
 async function freshToken(provider: () => Promise<string>): Promise<string> {
-  let token: unknown;
-  try {
-    token = await provider();
-  } catch {
-    // The provider's own error may describe the merchant's backend; the buyer only needs the code.
-    token = undefined;
-  }
+  // The provider's own error may describe the merchant's backend; the buyer only needs the code.
+  const token: unknown = await provider().catch(() => undefined);
   if (typeof token === 'string' && token !== '') return token;
   throw new LinkgateError('SESSION_EXPIRED', 'The session token provider gave no token.', false);
-}
-
-async function readJson(response: Response): Promise<unknown> {
-  return parseJson(await response.text().catch(() => ''));
 }
 
 function parseJson(text: string): unknown {
@@ -213,39 +196,54 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** The BFF's error body, else (a proxy's error page, say) BAD_RESPONSE, retryable as the status says. */
 async function readError(response: Response): Promise<LinkgateError> {
-  const status = response.status;
-  let body: unknown;
+  const { status } = response;
   try {
-    body = await response.json();
+    const { error } = read(await response.json(), { error: isRecord });
+    const { code, message } = read(error, { code: isCode, message: isString });
+    return new LinkgateError(code, message, error['retryable'] === true);
   } catch {
-    // Not JSON (a proxy's error page, say): answered below as an error without a body.
+    const retryable = status === 429 || status >= 500;
+    return new LinkgateError('BAD_RESPONSE', `An answer ${status} without an error body.`, retryable);
   }
-  const error = isRecord(body) ? body['error'] : undefined;
-  if (isRecord(error)) {
-    const { code, message, retryable } = error;
-    if (isCode(code) && typeof message === 'string') {
-      return new LinkgateError(code, message, retryable === true);
-    }
-  }
-  return new LinkgateError(
-    'BAD_RESPONSE',
-    `The Linkgate server answered ${status} without an error body.`,
-    status === 429 || status >= 500,
-  );
 }
 
-/** A link as the contract shapes it, copied field by field so that nothing else comes along. */
+/** A link as the contract shapes it. */
 function readLinkView(value: unknown, linkId: string): LinkView {
-  const record = asRecord(value);
-  const { provider, status, error } = record;
-  if (record['linkId'] === linkId && typeof provider === 'string' && isLinkStatus(status)) {
-    if (error === undefined) return { linkId, provider, status };
-    const { code, message } = asRecord(error);
-    if (isCode(code) && typeof message === 'string')
-      return { linkId, provider, status, error: { code, message } };
+  const { error, ...view } = read(value, {
+    linkId: (id): id is string => id === linkId,
+    provider: isString,
+    status: isLinkStatus,
+    error: optional(isRecord),
+  });
+  return error ? { ...view, error: read(error, { code: isCode, message: isString }) } : view;
+}
+
+/**
+ * Copies the fields named in `checks` out of an answer, throwing BAD_RESPONSE unless each passes its
+ * check; nothing else comes along, and a field that is absent stays absent.
+ */
+function read<T extends object>(
+  value: unknown,
+  checks: { [K in keyof T]-?: (field: unknown) => field is T[K] },
+): T {
+  if (!isRecord(value)) throw badResponse();
+  const copy: Partial<T> = {};
+  for (const key in checks) {
+    const field = value[key];
+    if (!checks[key](field)) throw badResponse();
+    if (field !== undefined) copy[key] = field;
   }
-  throw badResponse();
+  return copy as T;
+}
+
+function optional<T>(check: (value: unknown) => value is T): (value: unknown) => value is T | undefined {
+  return (value): value is T | undefined => value === undefined || check(value);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
 }
 
 function linkRoute(linkId: string): string {
@@ -266,16 +264,6 @@ function isCode(value: unknown): value is string {
   return typeof value === 'string' && /^[A-Z][A-Z_]{0,63}$/.test(value);
 }
 
-function httpUrl(value: string): string {
-  const url = parseAbsoluteUrl(value);
-  if (url?.protocol === 'https:' || url?.protocol === 'http:') return url.href;
-  throw new LinkgateError('UNSAFE_REDIRECT', 'The redirectUrl is not an absolute http(s) URL.', false);
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return isRecord(value) ? value : {};
 }

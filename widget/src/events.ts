@@ -3,8 +3,6 @@
  * cancelable. Details carry ids, provider ids and error codes only, never a token or a URL.
  */
 
-const options = { bubbles: true, composed: true } as const;
-
 export interface LinkgatePendingDetail {
   readonly linkId: string;
 }
@@ -24,77 +22,72 @@ export interface LinkgateErrorDetail {
   readonly retryable: boolean;
 }
 
-/** The element is defined, connected and rendered. */
-export class LinkgateReadyEvent extends Event {
-  static readonly type = 'linkgate-ready';
-
-  constructor() {
-    super(LinkgateReadyEvent.type, options);
-  }
+/** An event class whose instances carry no detail. */
+interface PlainEventClass {
+  readonly type: string;
+  new (): Event;
 }
+
+/** An event class whose instances carry a frozen copy of the listed fields of their detail. */
+interface DetailEventClass<Detail> {
+  readonly type: string;
+  new (detail: Detail): Event & { readonly detail: Detail };
+}
+
+function eventClass(type: string): PlainEventClass;
+function eventClass<Detail extends object>(
+  type: string,
+  fields: ReadonlyArray<keyof Detail & string>,
+): DetailEventClass<Detail>;
+/** One class per event type; the classes differ only in their type and the fields of their detail. */
+function eventClass(type: string, fields?: readonly string[]): PlainEventClass | DetailEventClass<object> {
+  return class extends Event {
+    static readonly type = type;
+    declare readonly detail?: object;
+
+    constructor(detail?: Record<string, unknown>) {
+      super(type, { bubbles: true, composed: true });
+      // Copied field by field so that an Error passed as detail brings no stack or cause along.
+      if (fields)
+        this.detail = Object.freeze(Object.fromEntries(fields.map((field) => [field, detail?.[field]])));
+    }
+  };
+}
+
+/** The element is defined, connected and rendered. */
+export const LinkgateReadyEvent = eventClass('linkgate-ready');
+export type LinkgateReadyEvent = InstanceType<typeof LinkgateReadyEvent>;
 
 /** The buyer activated the element; a request to the BFF follows. */
-export class LinkgateStartEvent extends Event {
-  static readonly type = 'linkgate-start';
-
-  constructor() {
-    super(LinkgateStartEvent.type, options);
-  }
-}
+export const LinkgateStartEvent = eventClass('linkgate-start');
+export type LinkgateStartEvent = InstanceType<typeof LinkgateStartEvent>;
 
 /** A link was created and waits for the buyer at the provider. */
-export class LinkgatePendingEvent extends Event {
-  static readonly type = 'linkgate-pending';
-  readonly detail: LinkgatePendingDetail;
-
-  constructor(detail: LinkgatePendingDetail) {
-    super(LinkgatePendingEvent.type, options);
-    this.detail = Object.freeze({ linkId: detail.linkId });
-  }
-}
+export const LinkgatePendingEvent = eventClass<LinkgatePendingDetail>('linkgate-pending', ['linkId']);
+export type LinkgatePendingEvent = InstanceType<typeof LinkgatePendingEvent>;
 
 /** The provider confirmed the link. */
-export class LinkgateLinkedEvent extends Event {
-  static readonly type = 'linkgate-linked';
-  readonly detail: LinkgateLinkedDetail;
-
-  constructor(detail: LinkgateLinkedDetail) {
-    super(LinkgateLinkedEvent.type, options);
-    this.detail = Object.freeze({ linkId: detail.linkId, provider: detail.provider });
-  }
-}
+export const LinkgateLinkedEvent = eventClass<LinkgateLinkedDetail>('linkgate-linked', [
+  'linkId',
+  'provider',
+]);
+export type LinkgateLinkedEvent = InstanceType<typeof LinkgateLinkedEvent>;
 
 /** The buyer left the provider's page without finishing. */
-export class LinkgateCancelledEvent extends Event {
-  static readonly type = 'linkgate-cancelled';
-
-  constructor() {
-    super(LinkgateCancelledEvent.type, options);
-  }
-}
+export const LinkgateCancelledEvent = eventClass('linkgate-cancelled');
+export type LinkgateCancelledEvent = InstanceType<typeof LinkgateCancelledEvent>;
 
 /** The page (or the new tab) is about to navigate to the provider. */
-export class LinkgateRedirectEvent extends Event {
-  static readonly type = 'linkgate-redirect';
-  readonly detail: LinkgateRedirectDetail;
-
-  constructor(detail: LinkgateRedirectDetail) {
-    super(LinkgateRedirectEvent.type, options);
-    this.detail = Object.freeze({ provider: detail.provider });
-  }
-}
+export const LinkgateRedirectEvent = eventClass<LinkgateRedirectDetail>('linkgate-redirect', ['provider']);
+export type LinkgateRedirectEvent = InstanceType<typeof LinkgateRedirectEvent>;
 
 /** A launch failed; `message` is the BFF's (or the widget's) English text, for logs. */
-export class LinkgateErrorEvent extends Event {
-  static readonly type = 'linkgate-error';
-  readonly detail: LinkgateErrorDetail;
-
-  constructor(detail: LinkgateErrorDetail) {
-    super(LinkgateErrorEvent.type, options);
-    // Copied field by field so that an Error passed as detail brings no stack or cause along.
-    this.detail = Object.freeze({ code: detail.code, message: detail.message, retryable: detail.retryable });
-  }
-}
+export const LinkgateErrorEvent = eventClass<LinkgateErrorDetail>('linkgate-error', [
+  'code',
+  'message',
+  'retryable',
+]);
+export type LinkgateErrorEvent = InstanceType<typeof LinkgateErrorEvent>;
 
 declare global {
   interface HTMLElementEventMap {

@@ -34,21 +34,20 @@ export const pageNavigation: PageNavigation = {
 
 const localHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-/** `value` as a URL if it is absolute and parses, else undefined. */
-export function parseAbsoluteUrl(value: string): URL | undefined {
-  // Without a base, relative and protocol-relative values do not parse: that is the test for absolute.
-  return URL.canParse(value) ? new URL(value) : undefined;
-}
-
 /**
  * Returns the URL the page may navigate to, or throws UNSAFE_REDIRECT. Only absolute https: URLs pass;
  * http: passes too while the page itself is served from http://localhost or 127.0.0.1 (the sandbox
  * demo). Everything else (javascript:, data:, relative paths) is refused.
  */
 export function checkRedirect(value: string, pageUrl: string): string {
-  const url = parseAbsoluteUrl(value);
   const page = new URL(pageUrl);
-  const localPage = page.protocol === 'http:' && localHosts.has(page.hostname);
-  if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && localPage))) return url.href;
-  throw new LinkgateError('UNSAFE_REDIRECT', 'The redirect URL is not an absolute https: URL.', false);
+  return absoluteHttpUrl(value, page.protocol === 'http:' && localHosts.has(page.hostname));
+}
+
+/** `value`, normalized, if it is an absolute https: URL, or http: when `allowHttp`; else throws UNSAFE_REDIRECT. */
+export function absoluteHttpUrl(value: string, allowHttp: boolean): string {
+  // Without a base, relative and protocol-relative values do not parse: that is the test for absolute.
+  const url = URL.canParse(value) ? new URL(value) : undefined;
+  if (url?.protocol === 'https:' || (allowHttp && url?.protocol === 'http:')) return url.href;
+  throw new LinkgateError('UNSAFE_REDIRECT', 'Not an absolute http(s) URL.', false);
 }

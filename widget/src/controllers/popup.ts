@@ -86,8 +86,8 @@ export class PopupController implements ReactiveController {
   /** Call synchronously inside the click. While a link is in flight it brings its popup forward instead. */
   launch(start: StartLink): void {
     const provider = this.#options.provider();
-    if (this.#busy()) this.#popup?.focus();
-    if (!provider || this.#busy() || this.#state === 'linked') return;
+    if (this.#busy()) return this.#popup?.focus();
+    if (!provider || this.#state === 'linked') return;
     // Opened first, inside the click: popup blockers refuse a window opened after an await.
     const popup = pageNavigation.openPopup(`linkgate-${Math.random().toString(36).slice(2)}`);
     this.#host.dispatchEvent(new LinkgateStartEvent());
@@ -307,13 +307,12 @@ async function follow(
 
 /** Exactly `{source: 'linkgate', type: 'linkgate:return', linkId, status}`, about this launch's link. */
 function isReturn(data: unknown, linkId: string): boolean {
-  if (typeof data !== 'object' || data === null) return false;
-  const { source, type, status, ...rest } = data as Record<string, unknown>;
+  const { source, type, status, ...rest } = Object(data) as Record<string, unknown>;
   return (
-    Object.keys(rest).join() === 'linkId' &&
-    rest['linkId'] === linkId &&
     source === 'linkgate' &&
     type === 'linkgate:return' &&
-    typeof status === 'string'
+    typeof status === 'string' &&
+    Object.keys(rest).join() === 'linkId' &&
+    rest['linkId'] === linkId
   );
 }

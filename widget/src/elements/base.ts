@@ -1,7 +1,8 @@
 import { LitElement, type PropertyDeclarations } from 'lit';
 import { LinkgateClient } from '../client.ts';
+import type { LinkgateError } from '../errors.ts';
 import { LinkgateReadyEvent } from '../events.ts';
-import { resolveLocale, type Locale } from '../i18n.ts';
+import { errorText, resolveLocale, textsFor, type Locale } from '../i18n.ts';
 
 /** The states an element reflects in its `state` attribute (CONTRACT.md, "The elements"). */
 export type ElementState = 'idle' | 'working' | 'pending' | 'linked' | 'failed' | 'cancelled' | 'unavailable';
@@ -60,6 +61,21 @@ export abstract class LinkgateElement extends LitElement {
           }
         : undefined,
     });
+  }
+
+  /** The live region's text for the current state; `error` is the failed launch's, `wallet` the one signed up with. */
+  protected statusText(error: LinkgateError | undefined, wallet = ''): string {
+    const locale = this.resolvedLocale;
+    const texts = textsFor(locale);
+    const statuses: Partial<Record<ElementState, string>> = {
+      working: texts.working,
+      pending: texts.waiting(wallet),
+      linked: texts.linked(wallet),
+      cancelled: texts.cancelled,
+      failed: error && errorText(locale, error),
+      unavailable: texts.unavailable,
+    };
+    return statuses[this.state] ?? '';
   }
 
   protected override firstUpdated(): void {

@@ -1,6 +1,6 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { PopupController } from '../../controllers/popup.ts';
-import { errorText, textsFor, type Locale } from '../../i18n.ts';
+import { textsFor } from '../../i18n.ts';
 import { LinkgateElement, defineElement } from '../base.ts';
 import { codegrantSignupStyles } from './codegrant-signup.styles.ts';
 
@@ -93,8 +93,7 @@ export class LinkgateCodegrantSignup extends LinkgateElement {
   }
 
   protected override render(): TemplateResult {
-    const locale = this.resolvedLocale;
-    const texts = textsFor(locale);
+    const texts = textsFor(this.resolvedLocale);
     const wallet = this.paymentMethod ?? '';
     const { state } = this;
     const label = state === 'linked' ? texts.linked(wallet) : html`<slot>${texts.signUp(wallet)}</slot>`;
@@ -107,21 +106,7 @@ export class LinkgateCodegrantSignup extends LinkgateElement {
         @click=${this.#onClick}
       >
         ${label}</button
-      ><span part="status" role="status">${this.#status(locale, wallet)}</span>`;
-  }
-
-  #status(locale: Locale, wallet: string): string {
-    const texts = textsFor(locale);
-    const error = this.#popup.error;
-    const statuses: Partial<Record<string, string>> = {
-      working: texts.working,
-      pending: texts.waiting(wallet),
-      linked: texts.linked(wallet),
-      cancelled: texts.cancelled,
-      failed: error && errorText(locale, error),
-      unavailable: texts.unavailable,
-    };
-    return statuses[this.state] ?? '';
+      ><span part="status" role="status">${this.statusText(this.#popup.error, wallet)}</span>`;
   }
 
   #available(): boolean {

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'l
 import type { LinkgateClient, RequestOptions, SsoRedirect } from '../../client.ts';
 import { LaunchController } from '../../controllers/launch.ts';
 import { LinkgateErrorEvent, LinkgateRedirectEvent, LinkgateStartEvent } from '../../events.ts';
-import { errorText, textsFor, type Locale } from '../../i18n.ts';
+import { textsFor } from '../../i18n.ts';
 import { checkRedirect, pageNavigation, type OpenedTab } from '../../navigation.ts';
 import { LinkgateElement, defineElement } from '../base.ts';
 import { ssoLinkStyles } from './sso-link.styles.ts';
@@ -79,11 +79,10 @@ export class LinkgateSsoLink extends LinkgateElement {
   }
 
   protected override render(): TemplateResult {
-    const locale = this.resolvedLocale;
     const unavailable = this.state === 'unavailable';
     const newTabHint =
       this.target === '_blank'
-        ? html`<span class="visually-hidden"> ${textsFor(locale).opensInNewTab}</span>`
+        ? html`<span class="visually-hidden"> ${textsFor(this.resolvedLocale).opensInNewTab}</span>`
         : nothing;
     return html`<a
         part="link"
@@ -94,15 +93,7 @@ export class LinkgateSsoLink extends LinkgateElement {
         @click=${this.#onClick}
         @auxclick=${this.#onAuxClick}
         ><slot></slot>${newTabHint}</a
-      ><span part="message" role="status">${this.#message(locale)}</span>`;
-  }
-
-  #message(locale: Locale): string {
-    const error = this.#launch.error;
-    if (this.state === 'failed' && error) return errorText(locale, error);
-    if (this.state === 'working') return textsFor(locale).working;
-    if (this.state === 'unavailable') return textsFor(locale).unavailable;
-    return '';
+      ><span part="message" role="status">${this.statusText(this.#launch.error)}</span>`;
   }
 
   #destination(): Destination | undefined {
