@@ -10,7 +10,7 @@ const TOKEN_PREFIX = 'lgs_';
 // 32 random bytes as base64url: 256 bits, well past the 128 the contract asks for.
 const TOKEN_PATTERN = /^lgs_[A-Za-z0-9_-]{43}$/;
 
-export type SessionInput = Omit<BuyerProfile, never>;
+export type SessionInput = BuyerProfile;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
