@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startDemo, type Demo } from './support.ts';
+import { launchChromium, recordRoundTrips, startDemo, type Demo } from './support.ts';
 
 let demo: Demo;
 let browser: Browser;
@@ -47,6 +47,11 @@ async function queueFault(fault: string) {
 describe('PingPong CodeGrant sign-up in Chromium', () => {
   it('completes in a popup, then the shop charges the wallet and unlinks it', async () => {
     const page = await shop('buyer-1001');
+    const bffCalls: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/v1/'))
+        bffCalls.push(`${request.method()} ${request.url()}`);
+    });
     const [popup] = await Promise.all([page.waitForEvent('popup'), signup(page).getByRole('button').click()]);
     await popup.waitForURL(`${demo.sandboxUrl}/pingpong/wallet/**`);
     // Listen before clicking: the return page can close the popup before a later listener exists.
@@ -54,6 +59,8 @@ describe('PingPong CodeGrant sign-up in Chromium', () => {
     await popup.getByRole('button', { name: 'Approve' }).click();
     await closed;
     await expect.poll(() => state(page), { timeout: 15_000 }).toBe('linked');
+    expect(bffCalls[0]).toMatch(/^POST .*\/v1\/links$/);
+    recordRoundTrips({ perConnect: bffCalls.length });
     // The shop enables checkout when it hears linkgate-linked and has asked its backend.
     await expect.poll(() => page.locator('#pay').isEnabled()).toBe(true);
     await page.locator('#pay').click();

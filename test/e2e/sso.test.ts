@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, startDemo, type Demo } from './support.ts';
+import { launchChromium, recordRoundTrips, startDemo, type Demo } from './support.ts';
 
 let demo: Demo;
 let browser: Browser;
@@ -39,6 +39,7 @@ describe('a buyer goes from the demo shop into iGV, signed in', () => {
     await expect(page.locator('[data-signed-in="yes"]').textContent()).resolves.toContain('Minji Park');
     // One browser-to-BFF request per click, and nothing was prefetched before it.
     expect(bffCalls.filter((c) => c.startsWith('POST'))).toHaveLength(1);
+    recordRoundTrips({ perClick: bffCalls.length });
 
     await page.goBack();
     await page.locator('body[data-ready="true"]').waitFor();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,4 +74,14 @@ export async function startDemo(env: Record<string, string> = {}): Promise<Demo>
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: findChromium({ install: false }), args: CHROMIUM_ARGS });
+}
+
+/**
+ * Records browser-to-BFF round trips for `npm run bench`, which reports what the browser tests
+ * counted (bench/round-trips.json is not committed).
+ */
+export function recordRoundTrips(figures: { perClick?: number; perConnect?: number }): void {
+  const file = join(ROOT, 'bench/round-trips.json');
+  const current = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  writeFileSync(file, `${JSON.stringify({ ...current, ...figures }, null, 2)}\n`);
 }
