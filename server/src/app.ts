@@ -115,8 +115,9 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
 
   const router = Router() as Linkgate;
   router.use(requestId, accessLog(logger, metrics));
-  router.use(async (_req, _res, next) => {
-    await ready;
+  router.use(async (req, _res, next) => {
+    // Health answers even while starting or after a failed start; everything else waits for it.
+    if (req.path !== '/healthz' && req.path !== '/readyz') await ready;
     next();
   });
   router.use(

@@ -171,6 +171,14 @@ describe('start-up self-tests (SECURITY 21)', () => {
     const { collectingLogger } = await import('./support/logs.ts');
     const linkgate = createLinkgate(testConfig(), { logger: collectingLogger().logger });
     await expect(linkgate.ready).rejects.toThrow('crypto self-test failed: SEED known answers');
+    // The process stays observable: alive, and not ready.
+    const { default: express } = await import('express');
+    const server = express().use(linkgate).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    server.close();
     vi.doUnmock('../../server/src/crypto/seed.ts');
   });
 });

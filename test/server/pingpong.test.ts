@@ -133,8 +133,27 @@ describe('PingPong CodeGrant sign-up', () => {
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]+'/);
     expect(page.headers.get('set-cookie')).toBeNull();
     expect((await fetch(back)).status).toBe(400); // used
+    expect(
+      (
+        await fetch(`${h.url}/return/pingpong`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `state=${'x'.repeat(20_000)}`,
+        })
+      ).status,
+    ).toBe(400); // oversize form
     expect((await fetch(`${h.url}/return/pingpong`)).status).toBe(400); // missing
     expect((await fetch(`${h.url}/return/pingpong?state=${'A'.repeat(43)}`)).status).toBe(400); // wrong
+  });
+
+  it("refuses a return at another provider's route without using the state up", async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const started = await startLink(token);
+    const back = await wallet(started.body['redirectUrl'], 'approve');
+    const state = new URL(back).searchParams.get('state')!;
+    expect((await fetch(`${h.url}/return/igv?state=${state}`)).status).toBe(400);
+    expect((await fetch(back)).status).toBe(200);
   });
 
   it('makes a cancelled wallet sign-up failed', async () => {
@@ -270,6 +289,32 @@ describe('PingPong notifications (SECURITY 16, 17, 18)', () => {
     expect((await getLink(token, linkId)).body['status']).toBe('unlinked');
   });
 
+  it('treats a re-sent notification whose sign differs only in letter case as the same one', async () => {
+    h = await startHarness();
+    const counter = countChanges(h);
+    const token = await h.session();
+    await startLink(token);
+    const requestId = (h.pingpong as any).signUps.values().next().value.requestId as string;
+    const body = JSON.parse(notification({ requestId, status: 'SUCCESS', token: 'ppt_z' })) as Record<
+      string,
+      string
+    >;
+    expect((await postNotification(JSON.stringify(body))).status).toBe(200);
+    expect(
+      (await postNotification(JSON.stringify({ ...body, sign: body['sign']!.toLowerCase() }))).status,
+    ).toBe(200);
+    expect(counter.changes).toBe(1);
+    expect(await h.store.applyNotification('pingpong', body['sign']!, 0, undefined)).toEqual({
+      duplicate: true,
+      changed: false,
+    });
+  });
+
+  it('refuses an oversize notification body with 400, not 500', async () => {
+    h = await startHarness();
+    expect((await postNotification('x'.repeat(300_000))).status).toBe(400);
+  });
+
   it('answers 500 when it cannot record a notification, so PingPong retries', async () => {
     h = await startHarness();
     const token = await h.session();
@@ -357,6 +402,23 @@ describe('merchant API: payments and unlinking', () => {
     expect(((await other.json()) as any).error.code).toBe('CONFLICT');
     expect(payCalls(h)).toBe(1);
     expect((await pay(h, undefined, order)).status).toBe(400);
+  });
+
+  it('never frees a key once the provider has the payment, even if storing the answer fails', async () => {
+    h = await startHarness();
+    await linked(h);
+    const original = h.store.completeIdempotencyKey.bind(h.store);
+    let failing = true;
+    h.store.completeIdempotencyKey = async (...args) => {
+      if (failing) throw new Error('database is locked');
+      return original(...args);
+    };
+    const first = await pay(h, 'key-00000007', order);
+    expect(first.status).toBe(201);
+    failing = false;
+    const again = await pay(h, 'key-00000007', order);
+    expect(again.status).toBe(409);
+    expect(payCalls(h)).toBe(1);
   });
 
   it('fails a declined payment and refuses to pay a buyer with no linked wallet', async () => {

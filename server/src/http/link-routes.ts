@@ -91,31 +91,48 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
   });
 
   const form = express.urlencoded({ extended: false, limit: '16kb' });
-  router.all('/return/:provider', route('return'), form, async (req, res) => {
+  const refuse = (res: express.Response) => {
+    const answer = refusedReturnPage();
+    res.status(answer.status).set(answer.headers).send(answer.body);
+  };
+  router.all('/return/:provider', route('return'), async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'POST') throw new LinkgateError('NOT_FOUND');
+    // A body the parser refuses is a refused return, shown as the page a buyer can read.
+    const parsed = await new Promise<boolean>((resolve) =>
+      form(req, res, (error?: unknown) => resolve(!error)),
+    );
+    if (!parsed) return refuse(res);
     const fromBody = (req.body as Record<string, unknown> | undefined)?.['state'];
     const state = typeof req.query['state'] === 'string' ? req.query['state'] : fromBody;
+    const provider = String(req.params['provider']);
     const link =
-      typeof state === 'string' && state.length <= 128 ? await links.consumeReturn(state) : undefined;
-    const answer = link && link.provider === req.params['provider'] ? returnPage(link) : refusedReturnPage();
+      typeof state === 'string' && state.length <= 128
+        ? await links.consumeReturn(provider, state)
+        : undefined;
+    if (!link) return refuse(res);
+    const answer = returnPage(link);
     res.status(answer.status).set(answer.headers).send(answer.body);
   });
 
-  router.post(
-    '/webhooks/:provider',
-    route('webhooks'),
-    express.raw({ type: () => true, limit: '256kb' }),
-    async (req, res) => {
-      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const { ack } = await deps.notifications.receive(
-        String(req.params['provider']),
-        body,
-        headersOf(req.headers),
-      );
-      res.status(ack.status);
-      if (ack.contentType) res.type(ack.contentType);
-      res.send(ack.body);
-    },
-  );
+  const raw = express.raw({ type: () => true, limit: '256kb' });
+  const rawBody: RequestHandler = (req, res, next) =>
+    raw(req, res, (error?: unknown) =>
+      next(
+        error
+          ? new LinkgateError('INVALID_REQUEST', 'The notification body could not be read.', { cause: error })
+          : undefined,
+      ),
+    );
+  router.post('/webhooks/:provider', route('webhooks'), rawBody, async (req, res) => {
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const { ack } = await deps.notifications.receive(
+      String(req.params['provider']),
+      body,
+      headersOf(req.headers),
+    );
+    res.status(ack.status);
+    if (ack.contentType) res.type(ack.contentType);
+    res.send(ack.body);
+  });
   return router;
 }

@@ -3,7 +3,8 @@ import type { Clock } from '../clock.ts';
 import { LinkgateError } from '../errors.ts';
 
 const WINDOW_MS = 60_000;
-const PRUNE_ABOVE = 10_000;
+/** Keys kept at most; past it the oldest go first, so a flood of new addresses cannot grow memory. */
+const MAX_KEYS = 100_000;
 
 /**
  * Fixed one-minute windows per key, in memory. Per instance: with several instances behind a
@@ -11,6 +12,7 @@ const PRUNE_ABOVE = 10_000;
  */
 export class RateLimiter {
   private readonly windows = new Map<string, { window: number; count: number }>();
+  private prunedWindow = -1;
 
   constructor(
     readonly limit: number,
@@ -22,8 +24,10 @@ export class RateLimiter {
     const window = Math.floor(now / WINDOW_MS);
     let entry = this.windows.get(key);
     if (!entry || entry.window !== window) {
-      if (this.windows.size > PRUNE_ABOVE) this.prune(window);
+      if (window !== this.prunedWindow) this.prune(window);
+      if (this.windows.size >= MAX_KEYS) this.evictOldest();
       entry = { window, count: 0 };
+      this.windows.delete(key);
       this.windows.set(key, entry);
     }
     entry.count += 1;
@@ -35,8 +39,19 @@ export class RateLimiter {
     };
   }
 
+  /** Once per window: entries of past windows count for nothing any more. */
   private prune(current: number): void {
+    this.prunedWindow = current;
     for (const [key, entry] of this.windows) if (entry.window !== current) this.windows.delete(key);
+  }
+
+  /** Maps iterate in insertion order, so the first tenth are the keys seen longest ago. */
+  private evictOldest(): void {
+    let drop = Math.ceil(MAX_KEYS / 10);
+    for (const key of this.windows.keys()) {
+      if (drop-- <= 0) break;
+      this.windows.delete(key);
+    }
   }
 }
 

@@ -130,8 +130,8 @@ export class Links {
   }
 
   /** The provider sent the buyer back: the one-time state gives the link, once. */
-  async consumeReturn(state: string): Promise<LinkRow | undefined> {
-    const link = await this.deps.store.consumeLinkState(hashState(state), this.deps.clock.now());
+  async consumeReturn(provider: string, state: string): Promise<LinkRow | undefined> {
+    const link = await this.deps.store.consumeLinkState(hashState(state), provider, this.deps.clock.now());
     return link && (await this.current(link.linkId));
   }
 

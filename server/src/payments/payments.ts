@@ -61,11 +61,15 @@ export class Payments {
     try {
       answer = await this.pay(input, context);
     } catch (error) {
-      // Refused before anything reached the provider: the merchant may try the same key again.
+      // pay() throws only when nothing reached the provider: the same key may be tried again.
       await store.releaseIdempotencyKey(scopeKey);
       throw error;
     }
-    await store.completeIdempotencyKey(scopeKey, answer.status, JSON.stringify(answer.body));
+    // Past this point the provider has the payment. If the answer cannot be stored, the key stays
+    // claimed (a retry gets 409) rather than freed: a freed key would be a second charge.
+    await store
+      .completeIdempotencyKey(scopeKey, answer.status, JSON.stringify(answer.body))
+      .catch(() => undefined);
     return answer;
   }
 
@@ -99,8 +103,9 @@ export class Payments {
       updatedAt: now,
     };
     await store.insertPayment(payment);
+    let result: Awaited<ReturnType<typeof adapter.payments.pay>>;
     try {
-      const result = await adapter.payments.pay(
+      result = await adapter.payments.pay(
         {
           requestId: payment.requestId,
           merchantUserId: input.merchantUserId,
@@ -116,30 +121,31 @@ export class Payments {
         },
         context,
       );
-      if (result.status !== 'pending') {
-        await store.transitionPayment(payment.paymentId, ['pending'], result.status, clock.now());
-      }
-      const body = {
-        paymentId: payment.paymentId,
-        status: result.status,
-        ...(result.redirectUrl ? { redirectUrl: result.redirectUrl } : {}),
-      };
-      return { status: 201, body };
     } catch (error) {
       if (error instanceof LinkgateError && error.cause instanceof NotSentError) {
-        await store.transitionPayment(payment.paymentId, ['pending'], 'failed', clock.now());
+        await this.settle(payment.paymentId, 'failed');
         throw error;
       }
       if (error instanceof LinkgateError && error.code === 'PROVIDER_REJECTED') {
-        await store.transitionPayment(payment.paymentId, ['pending'], 'failed', clock.now());
+        await this.settle(payment.paymentId, 'failed');
         return { ...toErrorAnswer(error, context.requestId) };
       }
-      // The outcome is unknown (timeout, system error): the payment stays pending, never repeated
-      // blindly; the provider's notification settles it.
-      if (error instanceof LinkgateError && error.code === 'PROVIDER_UNAVAILABLE') {
-        return { status: 201, body: { paymentId: payment.paymentId, status: 'pending' } };
-      }
-      throw error;
+      // The outcome is unknown (timeout, reset, system error): the payment stays pending and is
+      // never repeated blindly; the provider's notification settles it.
+      return { status: 201, body: { paymentId: payment.paymentId, status: 'pending' } };
     }
+    if (result.status !== 'pending') await this.settle(payment.paymentId, result.status);
+    const body = {
+      paymentId: payment.paymentId,
+      status: result.status,
+      ...(result.redirectUrl ? { redirectUrl: result.redirectUrl } : {}),
+    };
+    return { status: 201, body };
+  }
+
+  /** Records a payment's outcome; a failed write is left to the provider's notification to repair. */
+  private async settle(paymentId: string, status: PaymentStatus): Promise<void> {
+    const { store, clock } = this.deps;
+    await store.transitionPayment(paymentId, ['pending'], status, clock.now()).catch(() => undefined);
   }
 }

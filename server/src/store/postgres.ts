@@ -212,10 +212,11 @@ export class PostgresStore implements Store {
     return rows[0] as LinkRow | undefined;
   }
 
-  async consumeLinkState(stateHash: string, at: number): Promise<LinkRow | undefined> {
+  async consumeLinkState(stateHash: string, provider: string, at: number): Promise<LinkRow | undefined> {
     const { rows } = await this.pool.query(
-      `UPDATE links SET state_used_at = $1 WHERE state_hash = $2 AND state_used_at IS NULL RETURNING ${LINK_COLUMNS}`,
-      [at, stateHash],
+      `UPDATE links SET state_used_at = $1 WHERE state_hash = $2 AND provider = $3 AND state_used_at IS NULL
+         RETURNING ${LINK_COLUMNS}`,
+      [at, stateHash, provider],
     );
     return rows[0] as LinkRow | undefined;
   }

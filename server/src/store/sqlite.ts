@@ -204,11 +204,11 @@ export class SqliteStore implements Store {
     ).get(merchantUserId, provider, status, wallet ?? null, wallet ?? null) as LinkRow | undefined;
   }
 
-  async consumeLinkState(stateHash: string, at: number): Promise<LinkRow | undefined> {
+  async consumeLinkState(stateHash: string, provider: string, at: number): Promise<LinkRow | undefined> {
     return this.immediately(() => {
       const used = this.prepare(
-        'UPDATE links SET state_used_at = ? WHERE state_hash = ? AND state_used_at IS NULL',
-      ).run(at, stateHash);
+        'UPDATE links SET state_used_at = ? WHERE state_hash = ? AND provider = ? AND state_used_at IS NULL',
+      ).run(at, stateHash, provider);
       if (used.changes !== 1) return undefined;
       return this.prepare(`SELECT ${LINK_COLUMNS} FROM links WHERE state_hash = ?`).get(stateHash) as LinkRow;
     });

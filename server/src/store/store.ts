@@ -118,8 +118,11 @@ export interface Store {
     status: LinkStatus,
     wallet?: string,
   ): Promise<LinkRow | undefined>;
-  /** Marks a return state used and gives its link; a used or unknown state gives undefined. */
-  consumeLinkState(stateHash: string, at: number): Promise<LinkRow | undefined>;
+  /**
+   * Marks a return state used and gives its link; a used or unknown state, or one that belongs to
+   * another provider, gives undefined and changes nothing.
+   */
+  consumeLinkState(stateHash: string, provider: string, at: number): Promise<LinkRow | undefined>;
   /** Moves a link to `status` only from one of `from`; true when it moved. */
   transitionLink(
     linkId: string,

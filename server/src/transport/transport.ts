@@ -129,7 +129,11 @@ export class Transport {
         await this.options.clock.sleep(randomInt(0, this.options.backoffBaseMs * 2 ** attempt + 1), signal);
       }
     } catch (error) {
-      if (error instanceof LinkgateError) throw error;
+      if (error instanceof LinkgateError) {
+        // A call refused before sending (a misconfigured host) must not leave a probe hanging open.
+        if (error.cause instanceof NotSentError && breaker.status === 'half-open') breaker.recordFailure();
+        throw error;
+      }
       breaker.recordFailure();
       const timedOut = deadline.aborted;
       this.count(call, timedOut ? 'timeout' : 'transport_error');

@@ -127,13 +127,15 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       ...extra,
     });
 
-    it('consumes a return state once', async () => {
+    it('consumes a return state once, and only for its own provider', async () => {
       const store = await open();
       await store.upsertUser(user('u4'));
       await store.insertLink(link('l1', 'u4'));
-      expect((await store.consumeLinkState('state-l1', 5))?.linkId).toBe('l1');
-      expect(await store.consumeLinkState('state-l1', 6)).toBeUndefined();
-      expect(await store.consumeLinkState('state-unknown', 6)).toBeUndefined();
+      // Another provider's return with this state is refused and does not use the state up.
+      expect(await store.consumeLinkState('state-l1', 'igv', 4)).toBeUndefined();
+      expect((await store.consumeLinkState('state-l1', 'pingpong', 5))?.linkId).toBe('l1');
+      expect(await store.consumeLinkState('state-l1', 'pingpong', 6)).toBeUndefined();
+      expect(await store.consumeLinkState('state-unknown', 'pingpong', 6)).toBeUndefined();
       await store.close();
     });
 

@@ -137,7 +137,7 @@ export class PingPongAdapter
     const requestId = String(business['requestId'] ?? '');
     const status = String(business['status'] ?? '').toUpperCase();
     // Identical deliveries carry identical signs: the sign names the notification.
-    const dedupeKey = String(envelope['sign']);
+    const dedupeKey = String(envelope['sign']).toUpperCase();
     if (!requestId) return { dedupeKey, change: undefined };
     if (business['merchantTransactionId'] !== undefined) {
       if (status === 'SUCCESS')
