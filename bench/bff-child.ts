@@ -4,11 +4,11 @@
  * pair generated for this run, a fresh data key, SQLite in a temporary file, sandbox mode off and
  * iGV pointing at the loopback sandbox process. Launch limits are off (LINKGATE_RATE_LIMIT=0).
  */
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type Linkgate } from '../server/src/app.ts';
-import type { Config } from '../server/src/config/config.ts';
+import { benchConfig } from './config.ts';
 import { ownStats, serve } from './ipc.ts';
 
 export interface BffSetup {
@@ -30,19 +30,9 @@ let linkgate: Linkgate | undefined;
 
 serve({
   async setup(params: BffSetup): Promise<BffReady> {
-    const apiKey = `lgk_bench_${randomBytes(16).toString('hex')}`;
-    const config: Config = {
-      port: 0,
-      publicUrl: 'http://127.0.0.1',
-      apiKey,
+    const config = benchConfig({
       allowedOrigins: [params.allowedOrigin],
       databaseUrl: params.databaseUrl,
-      dataKeys: [{ version: 'v1', key: randomBytes(32) }],
-      rateLimitPerMinute: 0,
-      sandbox: false,
-      deadlineMs: 10_000,
-      trustProxy: false,
-      logLevel: 'info',
       providers: {
         igv: {
           baseUrl: params.igvBaseUrl,
@@ -51,7 +41,8 @@ serve({
           pageOrigin: params.pageOrigin,
         },
       },
-    };
+    });
+    const apiKey = config.apiKey;
     const created = createApp(config);
     linkgate = created.linkgate;
     await linkgate.ready;

@@ -3,14 +3,13 @@
  * file. It seeds pending links straight into the store, so every notification the bench sends has
  * a link to move, and it measures the store's raw insert rate on a second file for the reference.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type Linkgate } from '../server/src/app.ts';
-import type { Config } from '../server/src/config/config.ts';
+import { benchConfig } from './config.ts';
 import { SqliteStore } from '../server/src/store/sqlite.ts';
 import { ownStats, serve } from './ipc.ts';
 
@@ -29,18 +28,9 @@ const dir = mkdtempSync(join(tmpdir(), 'linkgate-bench-ingest-'));
 serve({
   async setup(params: IngestSetup) {
     store = new SqliteStore(join(dir, 'ingest.db'));
-    const config: Config = {
-      port: 0,
-      publicUrl: 'http://127.0.0.1',
-      apiKey: `lgk_bench_${randomBytes(16).toString('hex')}`,
+    const config = benchConfig({
       allowedOrigins: ['https://shop.example'],
       databaseUrl: 'file:unused',
-      dataKeys: [{ version: 'v1', key: randomBytes(32) }],
-      rateLimitPerMinute: 0,
-      sandbox: false,
-      deadlineMs: 10_000,
-      trustProxy: false,
-      logLevel: 'info',
       providers: {
         pingpong: {
           baseUrl: 'http://127.0.0.1:9',
@@ -51,7 +41,7 @@ serve({
           unbindPath: '/v4/paymethod/unbind',
         },
       },
-    };
+    });
     const created = createApp(config, { store });
     linkgate = created.linkgate;
     await linkgate.ready;
