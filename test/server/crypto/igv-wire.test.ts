@@ -13,7 +13,7 @@ interface IgvVector {
   signed: string;
 }
 const vectors = JSON.parse(
-  readFileSync(new URL('../../../../shared/vectors/igv-canonical.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../vectors/igv-canonical.json', import.meta.url), 'utf8'),
 ) as { examples: IgvVector[] };
 
 /** node-forge's RSA is pure JavaScript: a verifier that shares nothing with OpenSSL or our code. */

@@ -13,8 +13,8 @@ import {
   type SeedMode,
 } from '../../../server/src/crypto/seed.ts';
 
-// The shared folder sits beside the repository: /work/shared next to /work/main.
-const VECTORS_URL = new URL('../../../../shared/vectors/seed.json', import.meta.url);
+// Published known answers, kept in the repository byte for byte (see test/vectors/README.md).
+const VECTORS_URL = new URL('../../vectors/seed.json', import.meta.url);
 
 const vectors = JSON.parse(readFileSync(VECTORS_URL, 'utf8')) as {
   rfc4269: { key: string; plaintext: string; ciphertext: string }[];
