@@ -1,5 +1,4 @@
 import express, { Router, type Express } from 'express';
-import type { KeyObject } from 'node:crypto';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
 import { DataKeyring } from './crypto/sealed.ts';
@@ -9,7 +8,9 @@ import { RateLimiter } from './http/rate-limit.ts';
 import { buildRoutes } from './http/routes.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
-import { ProviderRegistry } from './providers/registry.ts';
+import { PROVIDERS } from './providers/index.ts';
+import { enabledProviders, ProviderRegistry, type EnabledProvider } from './providers/registry.ts';
+import type { ProviderModule } from './providers/types.ts';
 import { Sessions } from './sessions/sessions.ts';
 import { SsoLaunches } from './sso/launch.ts';
 import { LinkEvents } from './links/events.ts';
@@ -31,6 +32,8 @@ export interface LinkgateDeps {
   /** Backoff base of provider retries; tests shorten it. */
   backoffBaseMs?: number;
   breaker?: { threshold: number; cooldownMs: number };
+  /** The provider modules; by default every provider Linkgate knows. */
+  providers?: readonly ProviderModule[];
 }
 
 export interface Linkgate extends Router {
@@ -40,15 +43,12 @@ export interface Linkgate extends Router {
 }
 
 /** Secrets the log must never carry, whatever field they end up in. */
-function configuredSecrets(config: Config): string[] {
-  const salts = config.providers.pingpong ? [config.providers.pingpong.salt] : [];
-  return [config.apiKey, ...salts, ...config.dataKeys.map((k) => k.key.toString('base64'))];
-}
-
-function privateKeys(config: Config): Map<string, KeyObject> {
-  const keys = new Map<string, KeyObject>();
-  if (config.providers.igv) keys.set('igv', config.providers.igv.privateKey);
-  return keys;
+function configuredSecrets(config: Config, enabled: readonly EnabledProvider[]): string[] {
+  return [
+    config.apiKey,
+    ...enabled.flatMap(({ module, settings }) => module.secrets(settings)),
+    ...config.dataKeys.map((k) => k.key.toString('base64')),
+  ];
 }
 
 /**
@@ -57,7 +57,10 @@ function privateKeys(config: Config): Map<string, KeyObject> {
  */
 export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgate {
   const clock = deps.clock ?? systemClock;
-  const logger = deps.logger ?? createLogger({ level: config.logLevel, secrets: configuredSecrets(config) });
+  const modules = deps.providers ?? PROVIDERS;
+  const enabled = enabledProviders(config.providers, modules);
+  const logger =
+    deps.logger ?? createLogger({ level: config.logLevel, secrets: configuredSecrets(config, enabled) });
   const metrics = new Metrics();
   const keyring = new DataKeyring(config.dataKeys);
   const allowedHosts = new Set<string>();
@@ -73,7 +76,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
     backoffBaseMs: deps.backoffBaseMs ?? 200,
     breaker: deps.breaker ?? { threshold: 5, cooldownMs: 30_000 },
   });
-  const registry = new ProviderRegistry(config.providers, { transport, clock });
+  const registry = new ProviderRegistry(enabled, modules, { transport, clock });
   for (const host of registry.hosts()) allowedHosts.add(host);
 
   let store: Store | undefined = deps.store;
@@ -81,7 +84,12 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   const ready = (async () => {
     store ??= await openStore(config.databaseUrl);
     await store.migrate();
-    await runCryptoSelfTests(privateKeys(config), keyring);
+    await runCryptoSelfTests(
+      enabled.flatMap(({ module, settings }) =>
+        module.selfTestKeys(settings).map((key) => [module.id, key] as const),
+      ),
+      keyring,
+    );
     selfTestsPassed = true;
   })();
   // Callers await `ready`; this keeps an early failure from also surfacing as an unhandled rejection.

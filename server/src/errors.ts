@@ -78,3 +78,14 @@ export function toErrorAnswer(error: unknown, requestId: string): { status: numb
     },
   };
 }
+
+/** A configuration value that stops the process at start; the message names the variable only. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}

@@ -52,7 +52,7 @@ export async function run(options: RunOptions): Promise<Running> {
     sandboxServer = createServer();
     const port = await listen(sandboxServer, sandboxPort);
     sandboxUrl = `http://localhost:${port}`;
-    const completed = completeForSandbox(base, { sandboxUrl, dataDir: './data', clock: systemClock });
+    const completed = await completeForSandbox(base, { sandboxUrl, dataDir: './data', clock: systemClock });
     config = completed.config;
     sandboxes = completed.sandboxes;
     sandboxServer.on('request', sandboxApp(sandboxes));

@@ -5,7 +5,11 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../../server/src/config/config.ts';
+import type { IgvSettings } from '../../server/src/providers/igv/settings.ts';
 import { testMerchantKeys } from './support/harness.ts';
+
+const igvOf = (config: { providers: Readonly<Record<string, unknown>> }) =>
+  config.providers['igv'] as IgvSettings | undefined;
 
 const dir = mkdtempSync(join(tmpdir(), 'linkgate-config-'));
 const { privateKey } = testMerchantKeys();
@@ -65,7 +69,7 @@ describe('configuration from the environment', () => {
     ['bare base64 DER', { LINKGATE_IGV_PRIVATE_KEY: der }],
   ])('reads an RSA key given as %s', (_name, vars) => {
     const config = readConfig(env(vars));
-    expect(config.providers.igv?.privateKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(igvOf(config)?.privateKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
   });
 
   it('reads a key from a _FILE, with one trailing newline allowed', () => {
@@ -74,7 +78,7 @@ describe('configuration from the environment', () => {
     const config = readConfig(
       env({ LINKGATE_IGV_PRIVATE_KEY: undefined, LINKGATE_IGV_PRIVATE_KEY_FILE: path }),
     );
-    expect(config.providers.igv?.privateKey.type).toBe('private');
+    expect(igvOf(config)?.privateKey.type).toBe('private');
   });
 
   it('reads a PKCS#12 file with its passphrase', () => {
@@ -86,7 +90,7 @@ describe('configuration from the environment', () => {
         LINKGATE_IGV_PRIVATE_KEY_PASSPHRASE: 's3cret-pass',
       }),
     );
-    expect(config.providers.igv?.privateKey.asymmetricKeyType).toBe('rsa');
+    expect(igvOf(config)?.privateKey.asymmetricKeyType).toBe('rsa');
   });
 
   it('refuses a PKCS#12 file with a wrong or missing passphrase', () => {
@@ -146,7 +150,7 @@ describe('configuration from the environment', () => {
 
   it('leaves a provider without a base URL disabled', () => {
     const config = readConfig(env({ LINKGATE_IGV_BASE_URL: undefined }));
-    expect(config.providers.igv).toBeUndefined();
+    expect(igvOf(config)).toBeUndefined();
   });
 
   it('never turns the sandbox on by default in production', () => {

@@ -196,13 +196,14 @@ describe('PingPong CodeGrant sign-up', () => {
     expect(h.pingpong.calls.map((c) => c.code)).toEqual(['500000', '000000']);
   });
 
-  it('does not use an answer whose sign is wrong', async () => {
+  it('refuses an answer whose sign is wrong, and does not retry it', async () => {
     h = await startHarness();
     h.pingpong.failNext('bad-sign');
     const token = await h.session();
     const answer = await startLink(token);
-    expect(answer.status).toBe(503);
-    expect(answer.body['error'].code).toBe('PROVIDER_UNAVAILABLE');
+    expect(answer.status).toBe(502);
+    expect(answer.body['error'].code).toBe('PROVIDER_REJECTED');
+    expect(h.pingpong.calls.filter((c) => c.path === '/v4/paymethod/bind')).toHaveLength(1);
   });
 
   it('streams the status to the browser as it changes', async () => {

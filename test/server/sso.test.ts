@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BUYER, IGV_PAGES, startHarness, type Harness } from './support/harness.ts';
+import {
+  BUYER,
+  IGV_PAGES,
+  newMerchantKeys,
+  startHarness,
+  testIgvSettings,
+  type Harness,
+} from './support/harness.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -128,8 +135,7 @@ describe('POST /v1/sso/igv', () => {
   });
 
   it('refuses a signature made with another key (sandbox answers 10003)', async () => {
-    const { generateMerchantKeys } = await import('../../server/src/sandbox/setup.ts');
-    const igvSettings = { ...h.config.providers.igv!, privateKey: generateMerchantKeys().privateKey };
+    const igvSettings = { ...testIgvSettings(), privateKey: newMerchantKeys().privateKey };
     await h.close();
     h = await startHarness({ config: { providers: { igv: igvSettings } } });
     const token = await h.session();

@@ -1,5 +1,6 @@
 import { ConfigError, EnvReader, type Env } from './env.ts';
 import { parseDataKeys, SealError, type DataKey } from '../crypto/sealed.ts';
+import { PROVIDERS } from '../providers/index.ts';
 import { readProviderSettings, type ProviderSettings } from '../providers/registry.ts';
 
 export interface Config {
@@ -103,6 +104,6 @@ export function readConfig(envVars: Env, defaults: { sandbox?: boolean } = {}): 
     deadlineMs: env.integer('LINKGATE_PROVIDER_DEADLINE_MS', 10_000, 100, 120_000),
     trustProxy: env.string('LINKGATE_TRUST_PROXY') ?? false,
     logLevel: env.string('LINKGATE_LOG_LEVEL') ?? 'info',
-    providers: readProviderSettings(env),
+    providers: readProviderSettings(env, PROVIDERS),
   };
 }

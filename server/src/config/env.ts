@@ -1,26 +1,19 @@
 import { readFileSync } from 'node:fs';
 import type { KeyObject } from 'node:crypto';
 import { KeyError, loadRsaPrivateKey, loadRsaPublicKey } from '../crypto/keys.ts';
+import { ConfigError } from '../errors.ts';
+import type { SettingsSource } from '../providers/types.ts';
+
+export { ConfigError };
 
 export type Env = Record<string, string | undefined>;
-
-/** A configuration value that stops the process at start; the message names the variable only. */
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    reason: string,
-  ) {
-    super(`${variable}: ${reason}`);
-    this.name = 'ConfigError';
-  }
-}
 
 /**
  * Reads variables the way CONTRACT.md describes: inline, or with `_FILE` as a path. Secrets are
  * checked for stray whitespace, because a pasted key with a trailing space fails much later and
  * far less clearly at the provider.
  */
-export class EnvReader {
+export class EnvReader implements SettingsSource {
   constructor(private readonly env: Env) {}
 
   string(name: string): string | undefined {

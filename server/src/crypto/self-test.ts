@@ -15,7 +15,7 @@ export class SelfTestError extends Error {
  * with every configured private key, and a seal/open round trip with the data keys.
  */
 export async function runCryptoSelfTests(
-  keys: ReadonlyMap<string, KeyObject>,
+  keys: Iterable<readonly [string, KeyObject]>,
   keyring: DataKeyring,
 ): Promise<void> {
   try {

@@ -26,9 +26,19 @@ export interface StartLinkInput {
   returnTo?: string | undefined;
 }
 
-/** The sealing context of a link's provider token: the provider and our request id there. */
+/** The sealing context of a link's provider secret: the provider and our request id there. */
 export function tokenContext(provider: string, requestId: string): string {
   return `link-token:${provider}:${requestId}`;
+}
+
+/** Seals what a provider gave for a link (a token, a payer id) so it opens only for that link. */
+export function sealLinkSecret(
+  keyring: DataKeyring,
+  provider: string,
+  requestId: string,
+  secret: string,
+): string {
+  return keyring.seal(secret, tokenContext(provider, requestId));
 }
 
 export function hashState(state: string): string {
@@ -56,7 +66,7 @@ export class Links {
   ) {}
 
   async start(merchantUserId: string, origin: string, input: StartLinkInput, context: CallContext) {
-    const { store, clock } = this.deps;
+    const { store, clock, keyring } = this.deps;
     const adapter = this.linkable(input.provider);
     const wallet = this.wallet(adapter, input.paymentMethod);
     const returnTo = input.returnTo === undefined ? null : this.checkReturnTo(input.returnTo);
@@ -68,7 +78,7 @@ export class Links {
       provider: adapter.id,
       wallet: wallet ?? null,
       status: 'pending',
-      requestId: randomId('lg').replace(/[-_]/g, '0'),
+      requestId: adapter.link!.requestId(),
       stateHash: hashState(state),
       stateUsedAt: null,
       origin,
@@ -88,11 +98,19 @@ export class Links {
           requestId: link.requestId,
           buyer,
           wallet,
+          authCode: input.authCode,
           returnUrl: `${base}/return/${adapter.id}?state=${state}`,
           notificationUrl: `${base}/webhooks/${adapter.id}`,
         },
         context,
       );
+      if (started.status === 'linked') {
+        // Linked at once (no page, or an in-app code): the secret is sealed before it is stored.
+        const tokenSealed = sealLinkSecret(keyring, adapter.id, link.requestId, started.secret);
+        await store.transitionLink(link.linkId, LINK_FROM.linked, 'linked', clock.now(), { tokenSealed });
+        this.deps.events.publish(link.linkId);
+        return { linkId: link.linkId, status: 'linked' as const };
+      }
       return {
         linkId: link.linkId,
         status: 'pending' as const,
@@ -155,10 +173,10 @@ export class Links {
     if (link.status !== 'linked')
       throw new LinkgateError('CONFLICT', 'Only a linked account can be unlinked.');
     const adapter = this.linkable(link.provider);
-    const token = link.tokenSealed
+    const secret = link.tokenSealed
       ? keyring.open(link.tokenSealed, tokenContext(link.provider, link.requestId))
       : undefined;
-    await adapter.link!.unlink({ merchantUserId: link.merchantUserId, token, wallet: link.wallet }, context);
+    await adapter.link!.unlink({ merchantUserId: link.merchantUserId, secret, wallet: link.wallet }, context);
     await store.transitionLink(linkId, LINK_FROM.unlinked, 'unlinked', clock.now(), { tokenSealed: null });
     this.deps.events.publish(linkId);
     return { linkId, status: 'unlinked' };

@@ -1,38 +1,58 @@
 import type { Clock } from '../clock.ts';
-import type { EnvReader } from '../config/env.ts';
 import { LinkgateError } from '../errors.ts';
 import type { Transport } from '../transport/transport.ts';
-import { IgvAdapter } from './igv/adapter.ts';
-import { readIgvSettings, type IgvSettings } from './igv/settings.ts';
-import { PingPongAdapter } from './pingpong/adapter.ts';
-import { readPingPongSettings, type PingPongSettings } from './pingpong/settings.ts';
-import { PROVIDER_IDS, type ProviderAdapter, type ProviderId } from './types.ts';
+import type { ProviderAdapter, ProviderModule, SettingsSource } from './types.ts';
 
-/** Every provider's settings; a missing entry means the provider is disabled. */
-export interface ProviderSettings {
-  igv?: IgvSettings;
-  pingpong?: PingPongSettings;
+/** Every enabled provider's settings, by provider id; a missing entry means disabled. */
+export type ProviderSettings = Readonly<Record<string, unknown>>;
+
+/** Reads each module's `LINKGATE_<ID>_*` settings; a provider without a base URL stays disabled. */
+export function readProviderSettings(
+  env: SettingsSource,
+  modules: readonly ProviderModule[],
+): ProviderSettings {
+  const settings: Record<string, unknown> = {};
+  for (const module of modules) {
+    const read = module.readSettings(env);
+    if (read !== undefined) settings[module.id] = read;
+  }
+  return settings;
 }
 
-/** The only place that switches on a provider id: settings are read and adapters built here. */
-export function readProviderSettings(env: EnvReader): ProviderSettings {
-  const igv = readIgvSettings(env);
-  const pingpong = readPingPongSettings(env);
-  return { ...(igv ? { igv } : {}), ...(pingpong ? { pingpong } : {}) };
+/** A provider that is switched on: its module and its settings, resolved once at start. */
+export interface EnabledProvider {
+  module: ProviderModule;
+  settings: unknown;
 }
 
-export interface AdapterDeps {
+/** Pairs settings with their modules; an id no module has is a programming error, found at start. */
+export function enabledProviders(
+  settings: ProviderSettings,
+  modules: readonly ProviderModule[],
+): EnabledProvider[] {
+  const unknown = Object.keys(settings).filter((id) => !modules.some((m) => m.id === id));
+  if (unknown.length > 0) throw new Error(`settings for unknown providers: ${unknown.join(', ')}`);
+  return modules
+    .filter((module) => settings[module.id] !== undefined)
+    .map((module) => ({ module, settings: settings[module.id] }));
+}
+
+export interface RegistryDeps {
   transport: Transport;
   clock: Clock;
 }
 
+/**
+ * Resolves a provider id from a request into its adapter, once. Below this nothing tests a
+ * provider's name: use cases ask the adapter for the capability they need.
+ */
 export class ProviderRegistry {
-  private readonly adapters = new Map<ProviderId, ProviderAdapter>();
+  private readonly adapters = new Map<string, ProviderAdapter>();
+  private readonly known: ReadonlySet<string>;
 
-  constructor(settings: ProviderSettings, deps: AdapterDeps) {
-    if (settings.igv) this.adapters.set('igv', new IgvAdapter(settings.igv, deps.transport, deps.clock));
-    if (settings.pingpong)
-      this.adapters.set('pingpong', new PingPongAdapter(settings.pingpong, deps.transport));
+  constructor(enabled: readonly EnabledProvider[], modules: readonly ProviderModule[], deps: RegistryDeps) {
+    this.known = new Set(modules.map((m) => m.id));
+    for (const { module, settings } of enabled) this.adapters.set(module.id, module.create(settings, deps));
   }
 
   /** Hosts of every enabled provider: the transport's allowlist. */
@@ -40,17 +60,17 @@ export class ProviderRegistry {
     return [...this.adapters.values()].flatMap((adapter) => adapter.hosts);
   }
 
-  /** Resolves a provider id from a request; unknown ids are invalid, known but unset ones disabled. */
+  /** Unknown ids are invalid; known but unset ones disabled. */
   resolve(id: unknown): ProviderAdapter {
-    if (typeof id !== 'string' || !(PROVIDER_IDS as readonly string[]).includes(id)) {
+    if (typeof id !== 'string' || !this.known.has(id)) {
       throw new LinkgateError('INVALID_REQUEST', 'Unknown provider.');
     }
-    const adapter = this.adapters.get(id as ProviderId);
+    const adapter = this.adapters.get(id);
     if (!adapter) throw new LinkgateError('PROVIDER_DISABLED');
     return adapter;
   }
 
-  enabled(): ProviderId[] {
+  enabled(): string[] {
     return [...this.adapters.keys()];
   }
 }

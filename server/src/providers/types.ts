@@ -1,8 +1,8 @@
-import type { LinkStatus, PaymentStatus } from '../store/store.ts';
-import type { CallContext } from '../transport/transport.ts';
-
-export const PROVIDER_IDS = ['igv', 'easypay', 'pingpong', 'fintech33', 'vodapay'] as const;
-export type ProviderId = (typeof PROVIDER_IDS)[number];
+import type { KeyObject } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import type { SandboxModule } from '../sandbox/module.ts';
+import type { CallContext, Transport } from '../transport/transport.ts';
+import type { LinkStatus, PaymentStatus } from '../values.ts';
 
 /** What the server knows of a buyer, decrypted only for the moment a provider call needs it. */
 export interface BuyerProfile {
@@ -27,36 +27,86 @@ export interface SsoCapability {
 }
 
 export interface LinkStart {
-  /** Our id for this link at the provider; its notifications name it. */
+  /** Our id for this link at the provider (from `requestId()`); its notifications and returns name it. */
   requestId: string;
   buyer: BuyerProfile;
   wallet: string | undefined;
+  /** The one-time code the buyer's app gave the page, for providers that link by one. */
+  authCode: string | undefined;
   /** Where the provider's page sends the buyer back (carries the one-time state). */
   returnUrl: string;
   notificationUrl: string;
 }
 
-export interface LinkStarted {
-  /** The provider page the buyer must visit, when there is one. */
-  redirectUrl?: string;
-  status: LinkStatus;
+/**
+ * How a link start ended: waiting for the buyer at a provider page (or for a notification), or
+ * linked at once, for providers with no page or with an in-app code. `secret` is what later calls
+ * need (a token, a payer id): the use case seals it, and it never leaves the server.
+ */
+export type LinkStarted =
+  | {
+      status: 'pending';
+      /** The provider page the buyer must visit, when there is one. */
+      redirectUrl?: string;
+      /** The provider's own id for this attempt, checked when the buyer returns (not secret). */
+      providerRef?: string;
+    }
+  | { status: 'linked'; secret: string };
+
+export interface UnlinkInput {
+  merchantUserId: string;
+  /** The opened secret stored for the link, if any. */
+  secret: string | undefined;
+  wallet: string | null;
 }
 
 /** Linking a buyer's wallet or account, and undoing it. */
 export interface LinkCapability {
   /** The wallets a buyer may pick, when the provider has several; undefined when there is no choice. */
   readonly wallets?: readonly string[];
+  /** A new request id in the shape this provider accepts (length, alphabet). */
+  requestId(): string;
   start(input: LinkStart, context: CallContext): Promise<LinkStarted>;
-  /** Unbinds at the provider; `token` is the opened token stored for the link. */
-  unlink(
-    input: { merchantUserId: string; token: string | undefined; wallet: string | null },
-    context: CallContext,
-  ): Promise<void>;
+  /** Unbinds at the provider where it can. */
+  unlink(input: UnlinkInput, context: CallContext): Promise<void>;
 }
 
-/** What a verified notification asks for. Tokens arrive in the clear and are sealed by the caller. */
+/** The buyer coming back from a provider page: the request exactly as the provider sent it. */
+export interface ProviderReturn {
+  method: string;
+  query: URLSearchParams;
+  /** The raw body, undecoded: the adapter knows its charset and format. */
+  body: Buffer;
+  contentType: string | undefined;
+}
+
+/** The pending link a return belongs to, as an adapter may see it. */
+export interface PendingLink {
+  requestId: string;
+  providerRef: string | null;
+  merchantUserId: string;
+  wallet: string | null;
+}
+
+export type LinkOutcome =
+  | { status: 'linked'; secret: string }
+  | { status: 'failed'; errorCode: 'PROVIDER_REJECTED' | 'PROVIDER_UNAVAILABLE' }
+  | { status: 'cancelled' }
+  /** Nothing to decide here: the provider's notification will. */
+  | { status: 'pending' };
+
+/**
+ * Providers whose return carries the result: the adapter verifies the return against its pending
+ * link and may call the provider (e.g. to exchange the result for a key). It throws
+ * PROVIDER_REJECTED for a return that does not match the link; nothing is changed then.
+ */
+export interface ReturnCapability {
+  complete(received: ProviderReturn, link: PendingLink, context: CallContext): Promise<LinkOutcome>;
+}
+
+/** What a verified notification asks for. Secrets arrive in the clear and are sealed by the caller. */
 export type NotificationChange =
-  | { kind: 'link'; requestId: string; status: LinkStatus; token?: string; errorCode?: string }
+  | { kind: 'link'; requestId: string; status: LinkStatus; secret?: string; errorCode?: string }
   | { kind: 'payment'; requestId: string; status: PaymentStatus };
 
 export interface ParsedNotification {
@@ -74,21 +124,24 @@ export interface NotificationCapability {
 }
 
 export interface PaymentRequest {
+  /** From `requestId()`: our id for this payment at the provider. */
   requestId: string;
   merchantUserId: string;
   merchantTransactionId: string;
   amount: string;
   currency: string;
   wallet: string | null;
-  token: string;
+  /** The linked account's opened secret: a wallet token, a payer id. */
+  secret: string;
   shopperIp: string;
   buyer: BuyerProfile;
   notificationUrl: string;
   resultUrl: string;
 }
 
-/** Charging a linked account from the merchant's backend. */
+/** Charging a linked account from the merchant's backend: a wallet token payment or an order. */
 export interface PaymentCapability {
+  requestId(): string;
   pay(
     request: PaymentRequest,
     context: CallContext,
@@ -100,11 +153,48 @@ export interface PaymentCapability {
  * capability they need; none of them asks which provider it is.
  */
 export interface ProviderAdapter {
-  readonly id: ProviderId;
+  readonly id: string;
   /** Hosts this adapter calls; the transport refuses every other host. */
   readonly hosts: readonly string[];
   readonly sso?: SsoCapability;
   readonly link?: LinkCapability;
+  readonly returns?: ReturnCapability;
   readonly notifications?: NotificationCapability;
   readonly payments?: PaymentCapability;
+}
+
+/** What a provider's settings are read from: the environment, as config/env.ts reads it. */
+export interface SettingsSource {
+  string(name: string): string | undefined;
+  required(name: string, why?: string): string;
+  integer(name: string, fallback: number, min: number, max: number): number;
+  url(name: string, fallback?: string): string | undefined;
+  secret(name: string, options?: { multiline?: boolean }): string | undefined;
+  requiredSecret(name: string, options?: { multiline?: boolean }): string;
+  privateKey(name: string): KeyObject | undefined;
+  publicKey(name: string): KeyObject | undefined;
+}
+
+export interface AdapterDeps {
+  transport: Transport;
+  clock: Clock;
+}
+
+/**
+ * A provider as one module: everything generic code needs to know of it. `providers/index.ts`
+ * lists the modules; nothing outside a provider's own folders names it.
+ */
+export interface ProviderModule<Settings = unknown> {
+  readonly id: string;
+  /** Reads `LINKGATE_<ID>_*`; undefined (disabled) without a base URL. Throws ConfigError. */
+  readSettings(env: SettingsSource): Settings | undefined;
+  /** Settings that point at this provider's sandbox at `baseUrl`, with keys and salts made now. */
+  sandboxSettings(baseUrl: string, pagesOrigin: string): Settings;
+  create(settings: Settings, deps: AdapterDeps): ProviderAdapter;
+  /** Values the logs must never carry (salts, secrets, key material). */
+  secrets(settings: Settings): string[];
+  /** Private keys checked by a sign/verify round trip at start. */
+  selfTestKeys(settings: Settings): KeyObject[];
+  /** The simulator, loaded only in sandbox mode and in tests. */
+  sandbox(): Promise<SandboxModule<Settings>>;
 }

@@ -1,93 +1,83 @@
-import { generateKeyPairSync, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Clock } from '../clock.ts';
 import type { BaseConfig, Config } from '../config/config.ts';
 import { parseDataKeys } from '../crypto/sealed.ts';
-import { sandboxRouter } from './http.ts';
-import { IgvSandbox } from './igv/sandbox.ts';
-import { PingPongSandbox } from './pingpong/sandbox.ts';
+import { PROVIDERS } from '../providers/index.ts';
+import type { ProviderModule } from '../providers/types.ts';
+import { sandboxRouter, type SandboxHandler } from './http.ts';
+import type { ProviderSandbox, SandboxOptions } from './module.ts';
 
-export const SANDBOX_IGV_MERCHANT = 'M-SANDBOX';
-
-export interface Sandboxes {
-  igv: IgvSandbox;
-  pingpong: PingPongSandbox;
-}
-
-/** A fresh merchant key pair, made at run time: no key is ever committed. */
-export function generateMerchantKeys(): { privateKey: KeyObject; publicKey: KeyObject } {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 });
-}
+/** Each provider's simulator, by provider id. */
+export type Sandboxes = ReadonlyMap<string, ProviderSandbox>;
 
 /** Data keys for the sandbox, kept in the data folder so a restarted demo can still open its rows. */
 function sandboxDataKeys(dataDir: string): string {
   const path = join(dataDir, 'data-keys');
   if (!existsSync(path)) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(path, `v1:${randomBytes(32).toString('base64')}`, { mode: 0o600 });
   }
   return readFileSync(path, 'utf8').trim();
 }
 
+export interface SandboxSetup {
+  /** Where `sandboxApp` will be served. */
+  sandboxUrl: string;
+  dataDir: string;
+  clock: Clock;
+  modules?: readonly ProviderModule[];
+  /** Passed to every simulator (notification delivery, schedules). */
+  options?: Omit<SandboxOptions, 'clock' | 'publicBase'>;
+}
+
 /**
- * Fills in what sandbox mode may leave out (API key, data keys, provider settings) and builds the
- * simulators those providers now point at. `sandboxUrl` is where `sandboxApp` will be served.
+ * Fills in what sandbox mode may leave out (API key, data keys, provider settings) and builds a
+ * simulator for every provider: those without settings of their own point at it.
  */
-export function completeForSandbox(
+export async function completeForSandbox(
   base: BaseConfig,
-  options: { sandboxUrl: string; dataDir: string; clock: Clock },
-): { config: Config; sandboxes: Sandboxes; generatedApiKey: string | undefined } {
+  setup: SandboxSetup,
+): Promise<{ config: Config; sandboxes: Sandboxes; generatedApiKey: string | undefined }> {
   const generatedApiKey =
     base.apiKey === undefined ? `lgk_${randomBytes(24).toString('base64url')}` : undefined;
-  const dataKeys = base.dataKeys ?? parseDataKeys(sandboxDataKeys(options.dataDir));
-  const igvSettings = base.providers.igv ?? {
-    baseUrl: `${options.sandboxUrl}/igv`,
-    merchantId: SANDBOX_IGV_MERCHANT,
-    privateKey: generateMerchantKeys().privateKey,
-    pageOrigin: new URL(options.sandboxUrl).origin,
-  };
-  const igv = new IgvSandbox({
-    clock: options.clock,
-    merchants: new Map([[igvSettings.merchantId, createPublicKey(igvSettings.privateKey)]]),
-  });
-  const pingpongSettings = base.providers.pingpong ?? {
-    baseUrl: `${options.sandboxUrl}/pingpong`,
-    accId: 'ACC-SANDBOX',
-    clientId: 'CLIENT-SANDBOX',
-    salt: randomBytes(12).toString('hex').toUpperCase(),
-    signType: 'SHA256' as const,
-    unbindPath: '/v4/paymethod/unbind',
-  };
-  const pingpong = new PingPongSandbox({
-    clock: options.clock,
-    merchants: [pingpongSettings],
-    publicBase: `${options.sandboxUrl}/pingpong`,
-    unbindPath: pingpongSettings.unbindPath,
-  });
+  const dataKeys = base.dataKeys ?? parseDataKeys(sandboxDataKeys(setup.dataDir));
+  const pagesOrigin = new URL(setup.sandboxUrl).origin;
+  const providers: Record<string, unknown> = { ...base.providers };
+  const sandboxes = new Map<string, ProviderSandbox>();
+  for (const module of setup.modules ?? PROVIDERS) {
+    const publicBase = `${setup.sandboxUrl}/${module.id}`;
+    const settings = providers[module.id] ?? module.sandboxSettings(publicBase, pagesOrigin);
+    providers[module.id] = settings;
+    const simulator = (await module.sandbox()).create(settings, {
+      ...setup.options,
+      clock: setup.clock,
+      publicBase,
+    });
+    sandboxes.set(module.id, simulator);
+  }
   return {
-    config: {
-      ...base,
-      apiKey: base.apiKey ?? generatedApiKey!,
-      dataKeys,
-      providers: { ...base.providers, igv: igvSettings, pingpong: pingpongSettings },
-    },
-    sandboxes: { igv, pingpong },
+    config: { ...base, apiKey: base.apiKey ?? generatedApiKey!, dataKeys, providers },
+    sandboxes,
     generatedApiKey,
   };
 }
 
-/** The sandboxes as one Express app: APIs under `/<provider>`, iGV's pages at the root. */
+/** The sandboxes as one Express app: each provider under `/<id>`, page origins' paths at the root. */
 export function sandboxApp(sandboxes: Sandboxes): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use('/igv', sandboxRouter(sandboxes.igv.handleApi));
-  app.use('/pingpong', sandboxRouter(sandboxes.pingpong.handle));
-  app.use('/items', (req, _res, next) => {
-    req.url = `/items${req.url}`;
-    next();
-  });
-  app.use(sandboxRouter(sandboxes.igv.handlePage));
+  for (const [id, sandbox] of sandboxes) app.use(`/${id}`, sandboxRouter(sandbox.handle));
+  const roots: Array<{ prefixes: readonly string[]; handle: SandboxHandler }> = [];
+  for (const sandbox of sandboxes.values()) if (sandbox.rootPages) roots.push(sandbox.rootPages);
+  for (const pages of roots) {
+    const router = sandboxRouter(pages.handle);
+    app.use((req, res, next) => {
+      if (pages.prefixes.some((prefix) => req.path.startsWith(prefix))) return router(req, res, next);
+      next();
+    });
+  }
   return app;
 }

@@ -5,6 +5,7 @@ import { describeError, type Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { CircuitBreaker, type BreakerOptions } from './breaker.ts';
 import type { HttpClient } from './http-client.ts';
+import type { AnswerCodec, RequestSigner, TokenSource } from './strategies.ts';
 
 export interface OutboundRequest {
   method: 'GET' | 'POST' | 'DELETE';
@@ -25,13 +26,26 @@ export type Verdict<T> =
   | { kind: 'retry'; error: LinkgateError }
   | { kind: 'fail'; error: LinkgateError };
 
-/** A provider call as an adapter describes it; the transport owns sockets, time and retries. */
-export interface ProviderCall<T> {
+/**
+ * How one provider's calls are signed, authorised and decoded. An adapter builds it once and
+ * spreads it into every call; the transport itself knows no provider.
+ */
+export interface ProviderChannel<Answer = InboundResponse> {
   provider: string;
+  /** Signs each attempt (after `build`, before the wire). */
+  sign?: RequestSigner;
+  /** Decodes and authenticates each answer before `interpret` reads it. */
+  decode?: AnswerCodec<Answer>;
+  /** A bearer token on every attempt, renewed once per call on a 401. */
+  auth?: TokenSource;
+}
+
+/** A provider call as an adapter describes it; the transport owns sockets, time and retries. */
+export interface ProviderCall<T, Answer = InboundResponse> extends ProviderChannel<Answer> {
   operation: string;
   /** Builds one attempt. Called afresh per attempt, so nonces, timestamps and signatures are new. */
-  build(attempt: number): Promise<OutboundRequest>;
-  interpret(response: InboundResponse): Promise<Verdict<T>> | Verdict<T>;
+  build(attempt: number): Promise<OutboundRequest> | OutboundRequest;
+  interpret(answer: Answer): Promise<Verdict<T>> | Verdict<T>;
   /** Retry after a timeout or reset too; only for calls the provider documents as idempotent. */
   idempotent?: boolean;
 }
@@ -91,7 +105,7 @@ export class Transport {
     return breaker;
   }
 
-  async send<T>(call: ProviderCall<T>, context: CallContext): Promise<T> {
+  async send<T, Answer = InboundResponse>(call: ProviderCall<T, Answer>, context: CallContext): Promise<T> {
     const breaker = this.breakerFor(call.provider);
     if (!breaker.tryAcquire()) {
       this.count(call, 'breaker_open');
@@ -105,7 +119,7 @@ export class Transport {
     let attempt = 0;
     try {
       for (;;) {
-        const verdict = await this.attempt(call, attempt, signal, context.requestId);
+        const verdict = await this.attempt(call, attempt, signal, context);
         if (verdict.kind === 'done') {
           breaker.recordSuccess();
           this.count(call, 'ok');
@@ -155,32 +169,36 @@ export class Transport {
     }
   }
 
-  private async attempt<T>(
-    call: ProviderCall<T>,
+  private async attempt<T, Answer>(
+    call: ProviderCall<T, Answer>,
     attempt: number,
     signal: AbortSignal,
-    requestId: string,
+    context: CallContext,
   ): Promise<Verdict<T>> {
-    const request = await call.build(attempt);
-    const url = new URL(request.url);
-    if (!this.options.allowedHosts.has(url.host)) {
-      throw new LinkgateError('INTERNAL', undefined, {
-        cause: new NotSentError(`host ${url.host} is not a configured provider`),
-      });
-    }
-    let response: InboundResponse;
     try {
-      response = await this.options.http({
-        method: request.method,
-        url: request.url,
-        headers: { ...request.headers, 'x-request-id': requestId },
-        body: request.body,
-        signal,
-        maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      });
+      return await this.attemptOnce(call, attempt, signal, context);
     } catch (error) {
-      if (call.idempotent && !signal.aborted) return { kind: 'retry', error: unavailable(error) };
+      if (error instanceof RetryableTransportError) return { kind: 'retry', error: unavailable(error.cause) };
       throw error;
+    }
+  }
+
+  private async attemptOnce<T, Answer>(
+    call: ProviderCall<T, Answer>,
+    attempt: number,
+    signal: AbortSignal,
+    context: CallContext,
+  ): Promise<Verdict<T>> {
+    const scoped = { ...context, signal };
+    let token = call.auth ? await call.auth.token(scoped) : undefined;
+    let response = await this.exchange(call, attempt, signal, context.requestId, token);
+    if (response.status === 401 && call.auth && token !== undefined) {
+      // Exactly one renewal per call: a second 401 means our credentials are wrong, not stale.
+      token = await call.auth.renew(token, scoped);
+      response = await this.exchange(call, attempt, signal, context.requestId, token);
+      if (response.status === 401) {
+        return { kind: 'fail', error: rejected(new Error('provider refused a freshly issued token')) };
+      }
     }
     if (response.status >= 300 && response.status < 400) {
       return {
@@ -188,14 +206,66 @@ export class Transport {
         error: unavailable(new Error(`provider answered a redirect (${response.status})`)),
       };
     }
-    return call.interpret(response);
+    let answer: Answer;
+    try {
+      answer = call.decode ? await call.decode(response) : (response as Answer);
+    } catch (error) {
+      // An answer that does not decode or verify is never read, and never retried.
+      return { kind: 'fail', error: error instanceof LinkgateError ? error : rejected(error) };
+    }
+    return call.interpret(answer);
   }
 
-  private count(call: ProviderCall<unknown>, outcome: string): void {
+  /** One request on the wire: built, signed, authorised, sent. A transport failure of an idempotent call may be retried. */
+  private async exchange<T, Answer>(
+    call: ProviderCall<T, Answer>,
+    attempt: number,
+    signal: AbortSignal,
+    requestId: string,
+    token: string | undefined,
+  ): Promise<InboundResponse> {
+    const built = await call.build(attempt);
+    const request = call.sign ? await call.sign(built, attempt) : built;
+    const url = new URL(request.url);
+    if (!this.options.allowedHosts.has(url.host)) {
+      throw new LinkgateError('INTERNAL', undefined, {
+        cause: new NotSentError(`host ${url.host} is not a configured provider`),
+      });
+    }
+    const headers: Record<string, string> = { ...request.headers, 'x-request-id': requestId };
+    if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+    try {
+      return await this.options.http({
+        method: request.method,
+        url: request.url,
+        headers,
+        body: request.body,
+        signal,
+        maxResponseBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      });
+    } catch (error) {
+      if (call.idempotent && !signal.aborted) throw new RetryableTransportError(error);
+      throw error;
+    }
+  }
+
+  private count(call: { provider: string; operation: string }, outcome: string): void {
     this.options.metrics.providerCalls.inc({ provider: call.provider, operation: call.operation, outcome });
   }
 }
 
 function unavailable(cause: unknown): LinkgateError {
   return new LinkgateError('PROVIDER_UNAVAILABLE', undefined, { cause });
+}
+
+function rejected(cause: unknown): LinkgateError {
+  return new LinkgateError('PROVIDER_REJECTED', undefined, { cause });
+}
+
+/** A reset or refused connection on a call the provider documents as safe to repeat. */
+class RetryableTransportError extends Error {
+  constructor(cause: unknown) {
+    super('transport failure of an idempotent call', { cause });
+    this.name = 'RetryableTransportError';
+  }
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { DataKeyring } from '../crypto/sealed.ts';
 import { LinkgateError } from '../errors.ts';
 import type { LinkEvents } from '../links/events.ts';
-import { tokenContext } from '../links/links.ts';
+import { sealLinkSecret } from '../links/links.ts';
 import { LINK_FROM } from '../links/status.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { NotificationChange } from '../providers/types.ts';
@@ -50,8 +50,8 @@ export class Notifications {
       from: LINK_FROM[change.status],
     };
     // Sealed to the link's provider and request id, so the value opens nowhere else.
-    if (change.token !== undefined) {
-      stored.tokenSealed = this.deps.keyring.seal(change.token, tokenContext(provider, change.requestId));
+    if (change.secret !== undefined) {
+      stored.tokenSealed = sealLinkSecret(this.deps.keyring, provider, change.requestId, change.secret);
     }
     if (change.status === 'unlinked') stored.tokenSealed = null;
     if (change.errorCode !== undefined) stored.errorCode = change.errorCode;

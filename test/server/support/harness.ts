@@ -1,13 +1,17 @@
-import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setupServer, type SetupServer } from 'msw/node';
 import { createApp, type Linkgate, type LinkgateDeps } from '../../../server/src/app.ts';
 import type { Config } from '../../../server/src/config/config.ts';
 import { sandboxMswHandlers } from '../../../server/src/sandbox/msw.ts';
-import { IgvSandbox } from '../../../server/src/sandbox/igv/sandbox.ts';
-import { PingPongSandbox } from '../../../server/src/sandbox/pingpong/sandbox.ts';
-import { generateMerchantKeys } from '../../../server/src/sandbox/setup.ts';
+import { igv as igvModule } from '../../../server/src/providers/igv/index.ts';
+import type { IgvSettings } from '../../../server/src/providers/igv/settings.ts';
+import { pingpong as pingpongModule } from '../../../server/src/providers/pingpong/index.ts';
+import type { PingPongSettings } from '../../../server/src/providers/pingpong/settings.ts';
+import type { IgvSandbox } from '../../../server/src/sandbox/igv/sandbox.ts';
+import type { ProviderSandbox } from '../../../server/src/sandbox/module.ts';
+import type { PingPongSandbox } from '../../../server/src/sandbox/pingpong/sandbox.ts';
 import { SqliteStore } from '../../../server/src/store/sqlite.ts';
 import { FakeClock } from './clock.ts';
 import { collectingLogger } from './logs.ts';
@@ -25,11 +29,28 @@ export const PINGPONG = {
   unbindPath: '/v4/paymethod/unbind',
 };
 
-// One key pair for the whole test process: generating RSA keys is slow, and none is committed.
+/** A fresh RSA-2048 key pair, made at run time: no key is ever committed. */
+export function newMerchantKeys(): { privateKey: KeyObject; publicKey: KeyObject } {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 });
+}
+
+// One key pair for the whole test process: generating RSA keys is slow.
 let merchantKeys: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
 export function testMerchantKeys() {
-  merchantKeys ??= generateMerchantKeys();
-  return merchantKeys;
+  return (merchantKeys ??= newMerchantKeys());
+}
+
+export function testIgvSettings(): IgvSettings {
+  return {
+    baseUrl: IGV_BASE,
+    merchantId: MERCHANT_ID,
+    privateKey: testMerchantKeys().privateKey,
+    pageOrigin: IGV_PAGES,
+  };
+}
+
+export function testPingPongSettings(): PingPongSettings {
+  return { baseUrl: PINGPONG_BASE, ...PINGPONG };
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
@@ -45,15 +66,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     deadlineMs: 2_000,
     trustProxy: false,
     logLevel: 'debug',
-    providers: {
-      igv: {
-        baseUrl: IGV_BASE,
-        merchantId: MERCHANT_ID,
-        privateKey: testMerchantKeys().privateKey,
-        pageOrigin: IGV_PAGES,
-      },
-      pingpong: { baseUrl: PINGPONG_BASE, ...PINGPONG },
-    },
+    providers: { igv: testIgvSettings(), pingpong: testPingPongSettings() },
     ...overrides,
   };
 }
@@ -109,21 +122,20 @@ export async function startHarness(
     ...(options.allowOwnOrigin ? { allowedOrigins: [SHOP_ORIGIN, url] } : {}),
     ...options.config,
   });
-  const igv = new IgvSandbox({
-    clock,
-    merchants: new Map([[MERCHANT_ID, createPublicKey(testMerchantKeys().privateKey)]]),
-  });
-  const pingpong = new PingPongSandbox({
-    clock,
-    merchants: [PINGPONG],
+  // Each simulator is built the way the sandbox server builds it, from the adapter's own settings.
+  const sandboxOptions = { clock, retrySchedule: [20, 20, 50], duplicates: options.duplicates ?? 2 };
+  const igv = (await igvModule.sandbox()).create(testIgvSettings(), {
+    ...sandboxOptions,
+    publicBase: IGV_BASE,
+  }) as IgvSandbox & ProviderSandbox;
+  const pingpong = (await pingpongModule.sandbox()).create(testPingPongSettings(), {
+    ...sandboxOptions,
     publicBase: PINGPONG_BASE,
-    retrySchedule: [20, 20, 50],
-    duplicates: options.duplicates ?? 2,
-  });
+  }) as PingPongSandbox & ProviderSandbox;
   const upstream: string[] = [];
   const msw = setupServer(
-    ...sandboxMswHandlers(IGV_BASE, igv.handleApi),
-    ...sandboxMswHandlers(IGV_PAGES, igv.handlePage),
+    ...sandboxMswHandlers(IGV_BASE, igv.handle),
+    ...sandboxMswHandlers(IGV_PAGES, igv.rootPages!.handle),
     ...sandboxMswHandlers(PINGPONG_BASE, pingpong.handle),
   );
   msw.events.on('request:start', ({ request }) => {

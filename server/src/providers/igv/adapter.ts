@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.ts';
 import { resolvePagePath } from '../../sso/page-path.ts';
-import type { CallContext, Transport } from '../../transport/transport.ts';
+import type { CallContext, ProviderChannel, Transport } from '../../transport/transport.ts';
 import type { BuyerProfile, ProviderAdapter, SsoCapability, SsoLaunch } from '../types.ts';
 import { interpretIgvAnswer, type IgvUser } from './codes.ts';
 import type { IgvSettings } from './settings.ts';
@@ -8,18 +8,30 @@ import { signIgvRequest } from './wire.ts';
 
 /** iGV: user sync (PayFac) returns a single-use authorization code that signs the buyer in. */
 export class IgvAdapter implements ProviderAdapter, SsoCapability {
-  readonly id = 'igv' as const;
   readonly hosts: readonly string[];
   readonly sso: SsoCapability = this;
   private readonly userUrl: string;
+  private readonly channel: ProviderChannel;
 
   constructor(
+    readonly id: string,
     private readonly settings: IgvSettings,
     private readonly transport: Transport,
-    private readonly clock: Clock,
+    clock: Clock,
   ) {
     this.hosts = [new URL(settings.baseUrl).host];
     this.userUrl = `${settings.baseUrl}/pay-fac/${encodeURIComponent(settings.merchantId)}/v1/user`;
+    this.channel = {
+      provider: id,
+      // Each attempt gets its own timestamp, nonce and signature over the exact body bytes.
+      sign: async (request) => ({
+        ...request,
+        headers: {
+          ...request.headers,
+          ...(await signIgvRequest(settings.privateKey, String(request.body ?? ''), clock.now())),
+        },
+      }),
+    };
   }
 
   async launch(buyer: BuyerProfile, path: string, context: CallContext): Promise<SsoLaunch> {
@@ -42,17 +54,14 @@ export class IgvAdapter implements ProviderAdapter, SsoCapability {
     });
     return this.transport.send(
       {
-        provider: this.id,
+        ...this.channel,
         operation: 'user_sync',
-        build: async () => {
-          const signed = await signIgvRequest(this.settings.privateKey, body, this.clock.now());
-          return {
-            method: 'POST',
-            url: this.userUrl,
-            headers: { 'content-type': 'application/json', ...signed },
-            body,
-          };
-        },
+        build: () => ({
+          method: 'POST',
+          url: this.userUrl,
+          headers: { 'content-type': 'application/json' },
+          body,
+        }),
         interpret: (response) => interpretIgvAnswer(response.status, response.body),
       },
       context,

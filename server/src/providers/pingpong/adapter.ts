@@ -1,43 +1,60 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { LinkgateError } from '../../errors.ts';
-import type { CallContext, Transport } from '../../transport/transport.ts';
+import type { CallContext, ProviderChannel, Transport } from '../../transport/transport.ts';
 import type {
   LinkCapability,
   LinkStart,
   LinkStarted,
-  NotificationCapability,
-  ParsedNotification,
   PaymentCapability,
   PaymentRequest,
   ProviderAdapter,
+  UnlinkInput,
 } from '../types.ts';
-import { interpretPingPongAnswer, type PingPongOutcome } from './codes.ts';
+import { decodePingPongAnswer, interpretPingPongAnswer, type PingPongOutcome } from './codes.ts';
+import { PingPongNotifications } from './notifications.ts';
 import type { PingPongSettings } from './settings.ts';
 import { PINGPONG_WALLETS } from './wallets.ts';
-import { pingpongEnvelope, pingpongVerify } from './wire.ts';
+import { pingpongEnvelope } from './wire.ts';
 
 const DEVICE = { orderTerminal: '02' };
+
+/** 32 alphanumeric characters: what PingPong's requestId accepts, with 128 random bits. */
+function pingpongRequestId(prefix: string): string {
+  return `${prefix}${randomBytes(16).toString('hex')}`;
+}
 
 /**
  * PingPong Checkout v4, CodeGrant: bind (wallet sign-up in the wallet's page), pay with the token
  * the sign-up notification delivers, unbind. Every answer and notification is verified by sign.
  */
-export class PingPongAdapter
-  implements ProviderAdapter, LinkCapability, NotificationCapability, PaymentCapability
-{
-  readonly id = 'pingpong' as const;
+export class PingPongAdapter implements ProviderAdapter, LinkCapability, PaymentCapability {
   readonly hosts: readonly string[];
   readonly wallets = PINGPONG_WALLETS;
   readonly link: LinkCapability = this;
-  readonly notifications: NotificationCapability = this;
   readonly payments: PaymentCapability = this;
-  readonly ack = { status: 200, body: '' };
+  readonly notifications: PingPongNotifications;
+  private readonly channel: ProviderChannel<PingPongOutcome>;
 
   constructor(
+    readonly id: string,
     private readonly settings: PingPongSettings,
     private readonly transport: Transport,
   ) {
     this.hosts = [new URL(settings.baseUrl).host];
+    this.notifications = new PingPongNotifications(settings);
+    this.channel = {
+      provider: id,
+      // The envelope's sign covers the exact bizContent text; the same ids give the same sign.
+      sign: async (request) => ({
+        ...request,
+        body: JSON.stringify(pingpongEnvelope(settings, String(request.body ?? ''))),
+      }),
+      decode: (response) => decodePingPongAnswer(settings, response),
+    };
+  }
+
+  requestId(): string {
+    return pingpongRequestId('lg');
   }
 
   async start(input: LinkStart, context: CallContext): Promise<LinkStarted> {
@@ -64,21 +81,18 @@ export class PingPongAdapter
       });
     }
     // A token in the bind answer is usable only after the sign-up notification: it is ignored here.
-    return { redirectUrl: authUrl, status: 'pending' };
+    return { status: 'pending', redirectUrl: authUrl };
   }
 
-  async unlink(
-    input: { merchantUserId: string; token: string | undefined; wallet: string | null },
-    context: CallContext,
-  ): Promise<void> {
-    if (!input.token) return;
+  async unlink(input: UnlinkInput, context: CallContext): Promise<void> {
+    if (!input.secret) return;
     await this.call(
       'unbind',
       this.settings.unbindPath,
       {
-        requestId: `unbind-${createHash('sha256').update(input.token).digest('hex').slice(0, 24)}`,
+        requestId: `unbind${createHash('sha256').update(input.secret).digest('hex').slice(0, 24)}`,
         merchantUserId: input.merchantUserId,
-        token: input.token,
+        token: input.secret,
         bizType: 'CodeGrant',
         ...(input.wallet ? { paymentMethod: { type: input.wallet } } : {}),
       },
@@ -92,7 +106,7 @@ export class PingPongAdapter
       'pay',
       '/v4/payment/unifiedPay',
       {
-        token: request.token,
+        token: request.secret,
         bizType: 'CodeGrant',
         merchantUserId: request.merchantUserId,
         amount: request.amount,
@@ -116,48 +130,6 @@ export class PingPongAdapter
     return { status: 'pending' as const };
   }
 
-  parse(rawBody: Buffer): ParsedNotification {
-    let envelope: Record<string, unknown>;
-    try {
-      envelope = JSON.parse(rawBody.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      throw new LinkgateError('UNAUTHENTICATED', undefined, { cause: new Error('notification is not JSON') });
-    }
-    if (envelope === null || typeof envelope !== 'object' || !pingpongVerify(envelope, this.settings.salt)) {
-      throw new LinkgateError('UNAUTHENTICATED', undefined, {
-        cause: new Error('notification sign is wrong'),
-      });
-    }
-    if (envelope['accId'] !== this.settings.accId || envelope['clientId'] !== this.settings.clientId) {
-      throw new LinkgateError('UNAUTHENTICATED', undefined, {
-        cause: new Error('notification for another account'),
-      });
-    }
-    const business = JSON.parse(String(envelope['bizContent'] ?? '{}')) as Record<string, unknown>;
-    const requestId = String(business['requestId'] ?? '');
-    const status = String(business['status'] ?? '').toUpperCase();
-    // Identical deliveries carry identical signs: the sign names the notification.
-    const dedupeKey = String(envelope['sign']).toUpperCase();
-    if (!requestId) return { dedupeKey, change: undefined };
-    if (business['merchantTransactionId'] !== undefined) {
-      if (status === 'SUCCESS')
-        return { dedupeKey, change: { kind: 'payment', requestId, status: 'succeeded' } };
-      if (status === 'FAILED' || status === 'CLOSED')
-        return { dedupeKey, change: { kind: 'payment', requestId, status: 'failed' } };
-      return { dedupeKey, change: undefined };
-    }
-    const token = typeof business['token'] === 'string' ? business['token'] : undefined;
-    if (status === 'SUCCESS' && token)
-      return { dedupeKey, change: { kind: 'link', requestId, status: 'linked', token } };
-    if (status === 'FAILED')
-      return {
-        dedupeKey,
-        change: { kind: 'link', requestId, status: 'failed', errorCode: 'PROVIDER_REJECTED' },
-      };
-    if (status === 'UNBIND') return { dedupeKey, change: { kind: 'link', requestId, status: 'unlinked' } };
-    return { dedupeKey, change: undefined };
-  }
-
   private call(
     operation: string,
     path: string,
@@ -165,19 +137,18 @@ export class PingPongAdapter
     retrySystem: boolean,
     context: CallContext,
   ): Promise<PingPongOutcome> {
-    const body = JSON.stringify(pingpongEnvelope(this.settings, business));
+    const body = JSON.stringify(business);
     return this.transport.send(
       {
-        provider: this.id,
+        ...this.channel,
         operation,
-        build: async () => ({
+        build: () => ({
           method: 'POST',
           url: `${this.settings.baseUrl}${path}`,
           headers: { 'content-type': 'application/json' },
           body,
         }),
-        interpret: (response) =>
-          interpretPingPongAnswer(response.status, response.body, this.settings.salt, { retrySystem }),
+        interpret: (outcome) => interpretPingPongAnswer(outcome, { retrySystem }),
       },
       context,
     );

@@ -1,61 +1,65 @@
 import { LinkgateError } from '../../errors.ts';
-import type { Verdict } from '../../transport/transport.ts';
+import type { InboundResponse, Verdict } from '../../transport/transport.ts';
+import type { PingPongSettings } from './settings.ts';
 import { pingpongVerify, type PingPongEnvelope } from './wire.ts';
 
 /** 000000 succeeded, 001000 accepted, 002000 processing: the call went through. */
 const ACCEPTED = new Set(['000000', '001000', '002000']);
 
-export type PingPongOutcome = { code: string; business: Record<string, unknown> };
-
-function rejected(code: string, description: string): LinkgateError {
-  return new LinkgateError('PROVIDER_REJECTED', undefined, {
-    providerCode: code,
-    cause: new Error(`PingPong ${code}: ${description}`),
-  });
+/** A verified answer: its code, description and business content. */
+export interface PingPongOutcome {
+  code: string;
+  description: string;
+  business: Record<string, unknown>;
 }
 
 /**
- * Reads a PingPong answer: the sign is checked before any field is trusted; 1xxxxx–4xxxxx are
- * refusals (never retried); 5xxxxx and 6xxxxx are system errors, retried only where `retrySystem`
- * says the call is safe to repeat with the same ids.
+ * The answer codec: nothing of an answer is read before its sign verifies and it names our
+ * account. A wrong sign is PROVIDER_REJECTED (never retried); unreadable bytes are unavailable.
  */
-export function interpretPingPongAnswer(
-  status: number,
-  body: Buffer,
-  salt: string,
-  options: { retrySystem: boolean },
-): Verdict<PingPongOutcome> {
+export function decodePingPongAnswer(settings: PingPongSettings, response: InboundResponse): PingPongOutcome {
   let envelope: PingPongEnvelope;
   try {
-    envelope = JSON.parse(body.toString('utf8')) as PingPongEnvelope;
+    envelope = JSON.parse(response.body.toString('utf8')) as PingPongEnvelope;
   } catch {
-    return fail('PROVIDER_UNAVAILABLE', new Error(`unreadable PingPong answer (HTTP ${status})`));
+    throw failure('PROVIDER_UNAVAILABLE', `unreadable PingPong answer (HTTP ${response.status})`);
   }
-  if (!pingpongVerify(envelope, salt)) {
-    return fail(
-      'PROVIDER_UNAVAILABLE',
-      new Error(`PingPong answer failed sign verification (HTTP ${status})`),
-    );
+  if (envelope === null || typeof envelope !== 'object' || !pingpongVerify(envelope, settings.salt)) {
+    throw failure('PROVIDER_REJECTED', `PingPong answer failed sign verification (HTTP ${response.status})`);
   }
-  const code = String(envelope.code ?? '');
-  const description = String(envelope.description ?? '');
+  if (envelope.accId !== settings.accId) {
+    throw failure('PROVIDER_REJECTED', 'PingPong answer for another account');
+  }
   let business: Record<string, unknown> = {};
   try {
     business = envelope.bizContent ? (JSON.parse(envelope.bizContent) as Record<string, unknown>) : {};
   } catch {
-    return fail('PROVIDER_UNAVAILABLE', new Error('PingPong bizContent is not JSON'));
+    throw failure('PROVIDER_UNAVAILABLE', 'PingPong bizContent is not JSON');
   }
-  if (ACCEPTED.has(code)) return { kind: 'done', value: { code, business } };
-  if (/^[56]\d{5}$/.test(code)) {
-    const error = new LinkgateError('PROVIDER_UNAVAILABLE', undefined, {
-      providerCode: code,
-      cause: new Error(`PingPong ${code}: ${description}`),
-    });
-    return options.retrySystem ? { kind: 'retry', error } : { kind: 'fail', error };
-  }
-  return { kind: 'fail', error: rejected(code, description) };
+  return { code: String(envelope.code ?? ''), description: String(envelope.description ?? ''), business };
 }
 
-function fail(code: 'PROVIDER_UNAVAILABLE', cause: Error): Verdict<never> {
-  return { kind: 'fail', error: new LinkgateError(code, undefined, { cause }) };
+/**
+ * PingPong's codes → ours: 1xxxxx–4xxxxx are refusals (never retried); 5xxxxx and 6xxxxx are
+ * system errors, retried only where `retrySystem` says the call is safe to repeat with the same ids.
+ */
+export function interpretPingPongAnswer(
+  outcome: PingPongOutcome,
+  options: { retrySystem: boolean },
+): Verdict<PingPongOutcome> {
+  const { code, description } = outcome;
+  if (ACCEPTED.has(code)) return { kind: 'done', value: outcome };
+  const cause = new Error(`PingPong ${code}: ${description}`);
+  if (/^[56]\d{5}$/.test(code)) {
+    const error = new LinkgateError('PROVIDER_UNAVAILABLE', undefined, { providerCode: code, cause });
+    return options.retrySystem ? { kind: 'retry', error } : { kind: 'fail', error };
+  }
+  return {
+    kind: 'fail',
+    error: new LinkgateError('PROVIDER_REJECTED', undefined, { providerCode: code, cause }),
+  };
+}
+
+function failure(code: 'PROVIDER_REJECTED' | 'PROVIDER_UNAVAILABLE', cause: string): LinkgateError {
+  return new LinkgateError(code, undefined, { cause: new Error(cause) });
 }

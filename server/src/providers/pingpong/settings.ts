@@ -1,4 +1,6 @@
-import { ConfigError, type EnvReader } from '../../config/env.ts';
+import { randomBytes } from 'node:crypto';
+import { ConfigError } from '../../errors.ts';
+import type { SettingsSource } from '../types.ts';
 import type { PingPongSignType } from './wire.ts';
 
 export interface PingPongSettings {
@@ -11,7 +13,7 @@ export interface PingPongSettings {
 }
 
 /** Reads LINKGATE_PINGPONG_*; without a base URL the provider is disabled. */
-export function readPingPongSettings(env: EnvReader): PingPongSettings | undefined {
+export function readPingPongSettings(env: SettingsSource): PingPongSettings | undefined {
   const baseUrl = env.url('LINKGATE_PINGPONG_BASE_URL');
   if (baseUrl === undefined) return undefined;
   const why = 'is required when LINKGATE_PINGPONG_BASE_URL is set';
@@ -28,5 +30,17 @@ export function readPingPongSettings(env: EnvReader): PingPongSettings | undefin
     salt: env.requiredSecret('LINKGATE_PINGPONG_SALT'),
     signType,
     unbindPath,
+  };
+}
+
+/** The sandbox's account, with a salt made at each start, never committed. */
+export function pingpongSandboxSettings(baseUrl: string): PingPongSettings {
+  return {
+    baseUrl,
+    accId: 'ACC-SANDBOX',
+    clientId: 'CLIENT-SANDBOX',
+    salt: randomBytes(12).toString('hex').toUpperCase(),
+    signType: 'SHA256',
+    unbindPath: '/v4/paymethod/unbind',
   };
 }

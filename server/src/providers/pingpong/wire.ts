@@ -55,11 +55,11 @@ export interface PingPongIdentity {
   signType: PingPongSignType;
 }
 
-/** Wraps business fields into a signed request envelope; the JSON string is what gets signed. */
+/** Wraps business fields (or their exact JSON text) into a signed request envelope. */
 export function pingpongEnvelope(identity: PingPongIdentity, business: unknown): PingPongEnvelope {
   const unsigned = {
     accId: identity.accId,
-    bizContent: JSON.stringify(business),
+    bizContent: typeof business === 'string' ? business : JSON.stringify(business),
     clientId: identity.clientId,
     signType: identity.signType,
     version: '1.0',

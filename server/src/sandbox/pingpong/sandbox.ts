@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
-// A fact of the provider, shared with the adapter: the sandbox accepts the wallets PingPong lists.
-import { PINGPONG_WALLETS } from '../../providers/pingpong/wallets.ts';
-import { escapeHtml, hang, json, type SandboxRequest, type SandboxResponse } from '../http.ts';
+import { hang, json, type SandboxRequest, type SandboxResponse } from '../http.ts';
+import { accountsPage, signUpPage } from './pages.ts';
 import { pingpongSignHolds, pingpongSignOf } from './verify.ts';
+import { PINGPONG_WALLETS } from './wallets.ts';
 
 export type PingPongFault = '104000' | '500000' | 'hang' | 'http500' | 'bad-sign' | 'cut-opener';
 
@@ -27,7 +27,7 @@ export interface PingPongSandboxOptions {
   unbindPath?: string;
 }
 
-interface SignUp {
+export interface SignUp {
   id: string;
   merchant: PingPongMerchant;
   requestId: string;
@@ -75,7 +75,8 @@ export class PingPongSandbox {
   handle = async (request: SandboxRequest): Promise<SandboxResponse | undefined> => {
     const { method, path } = request;
     if (method === 'POST' && path === '/_control/faults') return this.control(request);
-    if (method === 'GET' && path.startsWith('/wallet/accounts')) return this.accountsPage(request);
+    if (method === 'GET' && path.startsWith('/wallet/accounts'))
+      return accountsPage(this.tokens.values(), request.query.get('merchantUserId'), this.options.publicBase);
     const unbindAccount = /^\/wallet\/accounts\/([A-Za-z0-9_-]+)\/unbind$/.exec(path);
     if (method === 'POST' && unbindAccount) return this.walletUnbind(unbindAccount[1]!);
     const wallet = /^\/wallet\/([A-Za-z0-9_-]+)(\/approve|\/cancel)?$/.exec(path);
@@ -212,7 +213,7 @@ export class PingPongSandbox {
   private walletPage(method: string, id: string, action: string | undefined): SandboxResponse | undefined {
     const signUp = this.signUps.get(id);
     if (!signUp) return undefined;
-    if (method === 'GET' && !action) return this.signUpPage(signUp);
+    if (method === 'GET' && !action) return signUpPage(signUp, this.options.publicBase);
     if (method !== 'POST' || signUp.state !== 'open')
       return { status: 409, body: 'This sign-up is already finished.' };
     const approved = action === '/approve';
@@ -309,37 +310,6 @@ export class PingPongSandbox {
     return json(200, envelope);
   }
 
-  private signUpPage(signUp: SignUp): SandboxResponse {
-    const nonce = randomBytes(12).toString('base64');
-    const action = (verb: string) => `${this.options.publicBase}/wallet/${signUp.id}/${verb}`;
-    const cut = signUp.cutOpener ? `<script nonce="${nonce}">window.opener = null;</script>` : '';
-    return walletHtml(
-      `${signUp.wallet} · link to merchant`,
-      `<p>The merchant asks to charge your ${escapeHtml(signUp.wallet)} wallet without asking each time.</p>
-<p>Account: <strong>${escapeHtml(signUp.merchantUserId)}</strong></p>
-<form method="post" action="${escapeHtml(action('approve'))}"><button type="submit" data-action="approve">Approve</button></form>
-<form method="post" action="${escapeHtml(action('cancel'))}"><button type="submit" data-action="cancel">Cancel</button></form>${cut}`,
-      nonce,
-    );
-  }
-
-  private accountsPage(request: SandboxRequest): SandboxResponse {
-    const user = request.query.get('merchantUserId');
-    const rows = [...this.tokens.values()]
-      .filter((a) => a.bound && (!user || a.merchantUserId === user))
-      .map(
-        (a) =>
-          `<li>${escapeHtml(a.wallet)} for ${escapeHtml(a.merchantUserId)} <form method="post" action="${escapeHtml(
-            `${this.options.publicBase}/wallet/accounts/${a.id}/unbind`,
-          )}"><button type="submit" data-action="unbind">Unbind in wallet</button></form></li>`,
-      );
-    return walletHtml(
-      'Linked merchants',
-      rows.length ? `<ul>${rows.join('')}</ul>` : '<p>No linked merchants.</p>',
-      '',
-    );
-  }
-
   private control(request: SandboxRequest): SandboxResponse {
     try {
       const { next } = JSON.parse(request.body.toString('utf8')) as { next?: PingPongFault[] };
@@ -349,18 +319,4 @@ export class PingPongSandbox {
       return json(400, { error: 'bad control body' });
     }
   }
-}
-
-function walletHtml(title: string, body: string, nonce: string): SandboxResponse {
-  return {
-    status: 200,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce || 'none'}'`,
-      'cache-control': 'no-store',
-    },
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Wallet sandbox · ${escapeHtml(title)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:28rem;color:#102a43}form{display:inline-block;margin-right:.5rem}button{font-size:1rem;padding:.5rem 1rem}</style></head>
-<body><header><strong>PingPong wallet sandbox</strong></header><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
-  };
 }

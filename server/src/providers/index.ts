@@ -1,0 +1,6 @@
+import { igv } from './igv/index.ts';
+import { pingpong } from './pingpong/index.ts';
+import type { ProviderModule } from './types.ts';
+
+/** Every provider Linkgate speaks to. Adding one is a folder under providers/ and sandbox/, and a line here. */
+export const PROVIDERS: readonly ProviderModule[] = [igv, pingpong];
