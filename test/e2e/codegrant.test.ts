@@ -20,15 +20,22 @@ async function shop(buyer: string, init?: () => void): Promise<Page> {
   if (init) await page.addInitScript(init);
   await page.goto(`${demo.url}/`);
   await page.locator('body[data-ready="true"]').waitFor();
-  await page.locator('#buyer').selectOption(buyer);
+  // Choosing a buyer fetches that buyer's session; wait until the shop has handed it to every element.
+  const [session] = await Promise.all([
+    page.waitForResponse(
+      (answer) =>
+        answer.url() === `${demo.url}/demo/session` && answer.request().postDataJSON()?.buyer === buyer,
+    ),
+    page.locator('#buyer').selectOption(buyer),
+  ]);
+  const { sessionToken } = (await session.json()) as { sessionToken: string };
   await page.waitForFunction(
-    (id) =>
-      document.querySelector('#buyer') &&
-      (document.querySelector('#buyer') as HTMLSelectElement).value === id,
-    buyer,
+    (token) =>
+      [...document.querySelectorAll('linkgate-codegrant-signup')].every(
+        (element) => element.getAttribute('session-token') === token,
+      ),
+    sessionToken,
   );
-  // Let the shop hand the elements the new buyer's session.
-  await page.waitForTimeout(300);
   return page;
 }
 

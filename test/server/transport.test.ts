@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LinkgateError } from '../../server/src/errors.ts';
 import { Metrics } from '../../server/src/metrics.ts';
@@ -20,6 +21,17 @@ async function upstream(handler: (req: IncomingMessage, res: ServerResponse) => 
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Resolves once the next client socket this process opens has closed (its handle released). */
+function nextClientSocketClosed(): Promise<void> {
+  return new Promise((resolve) => {
+    const opened = (message: unknown) => {
+      unsubscribe('net.client.socket', opened);
+      (message as { socket: Socket }).socket.once('close', () => resolve());
+    };
+    subscribe('net.client.socket', opened);
+  });
 }
 
 function transport(hosts: string[], overrides: Partial<TransportOptions> = {}) {
@@ -55,20 +67,22 @@ describe('the outbound pipeline (SECURITY 24, 25)', () => {
     });
     const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const sockets = process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const ourSocketClosed = nextClientSocketClosed();
     const error = await transport([host])
       .send(call(host), { requestId: 'r1' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LinkgateError);
     expect((error as LinkgateError).code).toBe('PROVIDER_UNAVAILABLE');
-    await closed; // the upstream saw our side hang up
-    await new Promise((r) => setTimeout(r, 50));
+    // Both ends closed: the upstream saw our side hang up, and our own socket released its handle.
+    // A socket left open never closes, and the test fails at its timeout below.
+    await Promise.all([closed, ourSocketClosed]);
     const after = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     expect(after).toBeLessThanOrEqual(before);
     // No socket of ours is left open to the hanging provider.
     expect(process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length).toBeLessThanOrEqual(
       sockets,
     );
-  });
+  }, 5_000);
 
   it('does not follow redirects', async () => {
     let followed = 0;
