@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkRow, Store } from '../../../server/src/store/store.ts';
+import { raceCases } from './races.ts';
 
 /** One behaviour suite every store passes unchanged: SQLite here, PostgreSQL for several instances. */
 export function storeSuite(name: string, open: () => Promise<Store>): void {
@@ -154,6 +155,60 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       await store.close();
     });
 
+    it('gives times back as the same JS numbers, beyond 32 bits', async () => {
+      const store = await open();
+      const now = 1_767_225_600_123;
+      await store.upsertUser(user('u-time', now));
+      const farFuture = 8_640_000_000_000_000;
+      const session = { tokenHash: 'h-time', merchantUserId: 'u-time', createdAt: now, expiresAt: farFuture };
+      await store.insertSession({ ...session, revokedAt: null });
+      expect(await store.getUser('u-time')).toEqual(user('u-time', now));
+      const stored = await store.getSession('h-time');
+      expect(stored).toEqual({ ...session, revokedAt: null });
+      expect(typeof stored?.expiresAt).toBe('number');
+      await store.close();
+    });
+
+    it('moves a link from no status never, and leaves unpatched columns alone', async () => {
+      const store = await open();
+      await store.upsertUser(user('u8'));
+      await store.insertLink(link('l4', 'u8', { tokenSealed: 'v1.keep' }));
+      expect(await store.transitionLink('l4', [], 'failed', 5)).toBe(false);
+      expect(await store.transitionPayment('nope', [], 'failed', 5)).toBe(false);
+      expect(await store.transitionLink('l4', ['pending'], 'failed', 6, { errorCode: 'E1' })).toBe(true);
+      expect(await store.getLink('l4')).toMatchObject({
+        status: 'failed',
+        tokenSealed: 'v1.keep',
+        errorCode: 'E1',
+      });
+      await store.close();
+    });
+
+    it('finds the most recently updated link in a status, with or without a wallet', async () => {
+      const store = await open();
+      await store.upsertUser(user('u9'));
+      await store.insertLink(link('l5', 'u9', { status: 'linked', updatedAt: 5 }));
+      await store.insertLink(link('l6', 'u9', { status: 'linked', updatedAt: 9, wallet: 'GCash' }));
+      await store.insertLink(link('l7', 'u9', { status: 'linked', updatedAt: 7 }));
+      expect((await store.findLink('u9', 'pingpong', 'linked'))?.linkId).toBe('l6');
+      expect((await store.findLink('u9', 'pingpong', 'linked', 'AlipayHK'))?.linkId).toBe('l7');
+      expect(await store.findLink('u9', 'igv', 'linked')).toBeUndefined();
+      await store.close();
+    });
+
+    it('records a notification for an unknown request without changing anything', async () => {
+      const store = await open();
+      const payment = { kind: 'payment' as const, requestId: 'none', status: 'failed' as const, from: [] };
+      const outcome = { duplicate: false, changed: false };
+      expect(await store.applyNotification('pingpong', 'n-unknown', 1, payment)).toEqual(outcome);
+      expect(await store.applyNotification('pingpong', 'n-unknown', 2, undefined)).toEqual({
+        duplicate: true,
+        changed: false,
+      });
+      expect(await store.applyNotification('igv', 'n-unknown', 3, undefined)).toEqual(outcome);
+      await store.close();
+    });
+
     it('applies ten identical notifications at once as one change', async () => {
       const store = await open();
       await store.upsertUser(user('u6'));
@@ -219,5 +274,7 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       expect((await store.getPayment('p1'))?.status).toBe('succeeded');
       await store.close();
     });
+
+    raceCases(open);
   });
 }

@@ -1,0 +1,240 @@
+import { sql, type Kysely } from 'kysely';
+import type { SqlDriver } from './driver.ts';
+import { MIGRATIONS } from './migrations.ts';
+import { PreparedQueries } from './prepared.ts';
+import * as queries from './queries.ts';
+import type { Schema } from './schema.ts';
+import type {
+  IdempotencyClaim,
+  LinkRow,
+  LinkStatus,
+  NotifiedChange,
+  PaymentRow,
+  PaymentStatus,
+  ProviderAccountRow,
+  SessionRow,
+  Store,
+  UserRow,
+} from './store.ts';
+
+type LinkPatch = { tokenSealed?: string | null | undefined; errorCode?: string | null | undefined };
+type NotificationOutcome = { duplicate: boolean; changed: boolean; linkId?: string; paymentId?: string };
+
+/** The store, written once in SQL for both databases; the driver opens the connection. */
+export class SqlStore implements Store {
+  readonly kind: 'sqlite' | 'postgres';
+  private readonly driver: SqlDriver;
+  private readonly prepared: PreparedQueries;
+
+  constructor(driver: SqlDriver) {
+    this.kind = driver.kind;
+    this.driver = driver;
+    this.prepared = new PreparedQueries(driver.db);
+  }
+
+  /** Runs `work` in one transaction: BEGIN IMMEDIATE on SQLite, BEGIN on PostgreSQL. */
+  private transaction<T>(work: (prepared: PreparedQueries) => Promise<T>): Promise<T> {
+    return this.driver.db.transaction().execute((transaction) => work(this.prepared.in(transaction)));
+  }
+
+  async migrate(): Promise<void> {
+    await this.transaction(async (prepared) => {
+      await this.driver.lockMigrations(prepared.db);
+      await sql`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT)`.execute(
+        prepared.db,
+      );
+      const done = (await prepared.first(queries.latestMigration))?.version ?? 0;
+      for (const [index, script] of MIGRATIONS.entries()) {
+        const version = index + 1;
+        if (version <= done) continue;
+        await this.driver.runScript(prepared.db, script);
+        await prepared.changes(queries.recordMigration, version, Date.now());
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.prepared.first(queries.ping);
+  }
+
+  async close(): Promise<void> {
+    await this.driver.db.destroy();
+  }
+
+  async upsertUser(row: UserRow): Promise<void> {
+    await this.prepared.changes(queries.upsertUser, row);
+  }
+
+  async getUser(merchantUserId: string): Promise<UserRow | undefined> {
+    return this.prepared.first(queries.user, merchantUserId);
+  }
+
+  async insertSession(row: SessionRow): Promise<void> {
+    await this.prepared.changes(queries.insertSession, row);
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRow | undefined> {
+    return this.prepared.first(queries.session, tokenHash);
+  }
+
+  async revokeSessions(merchantUserId: string, at: number): Promise<number> {
+    return this.prepared.changes(queries.revokeSessions, merchantUserId, at);
+  }
+
+  async deleteExpiredSessions(before: number): Promise<number> {
+    return this.prepared.changes(queries.deleteExpiredSessions, before);
+  }
+
+  async upsertProviderAccount(row: ProviderAccountRow): Promise<void> {
+    await this.prepared.changes(queries.upsertProviderAccount, row);
+  }
+
+  async getProviderAccount(
+    merchantUserId: string,
+    provider: string,
+  ): Promise<ProviderAccountRow | undefined> {
+    return this.prepared.first(queries.providerAccount, merchantUserId, provider);
+  }
+
+  async insertLink(row: LinkRow): Promise<void> {
+    await this.prepared.changes(queries.insertLink, row);
+  }
+
+  async getLink(linkId: string): Promise<LinkRow | undefined> {
+    return this.prepared.first(queries.link, linkId);
+  }
+
+  async listLinks(merchantUserId: string): Promise<LinkRow[]> {
+    return this.prepared.all(queries.linksOf, merchantUserId);
+  }
+
+  async findLink(
+    merchantUserId: string,
+    provider: string,
+    status: LinkStatus,
+    wallet?: string,
+  ): Promise<LinkRow | undefined> {
+    if (wallet === undefined)
+      return this.prepared.first(queries.newestLink, merchantUserId, provider, status);
+    return this.prepared.first(queries.newestLinkForWallet, merchantUserId, provider, status, wallet);
+  }
+
+  async consumeLinkState(stateHash: string, provider: string, at: number): Promise<LinkRow | undefined> {
+    return this.prepared.first(queries.consumeLinkState, stateHash, provider, at);
+  }
+
+  async transitionLink(
+    linkId: string,
+    from: readonly LinkStatus[],
+    status: LinkStatus,
+    at: number,
+    patch: LinkPatch = {},
+  ): Promise<boolean> {
+    return moveLink(this.driver.db, linkId, from, status, at, patch);
+  }
+
+  async applyNotification(
+    provider: string,
+    dedupeKey: string,
+    at: number,
+    change: NotifiedChange | undefined,
+  ): Promise<NotificationOutcome> {
+    return this.transaction(async (prepared) => {
+      const fresh = await prepared.changes(queries.recordNotification, provider, dedupeKey, at);
+      if (fresh !== 1) return { duplicate: true, changed: false };
+      if (!change) return { duplicate: false, changed: false };
+      if (change.kind === 'link') {
+        const link = await prepared.first(queries.linkIdByRequest, provider, change.requestId);
+        if (!link) return { duplicate: false, changed: false };
+        const patch = { tokenSealed: change.tokenSealed, errorCode: change.errorCode };
+        const changed = await moveLink(prepared.db, link.linkId, change.from, change.status, at, patch);
+        return { duplicate: false, changed, linkId: link.linkId };
+      }
+      const payment = await prepared.first(queries.paymentIdByRequest, provider, change.requestId);
+      if (!payment) return { duplicate: false, changed: false };
+      const changed = await movePayment(prepared.db, payment.paymentId, change.from, change.status, at);
+      return { duplicate: false, changed, paymentId: payment.paymentId };
+    });
+  }
+
+  async insertPayment(row: PaymentRow): Promise<void> {
+    await this.prepared.changes(queries.insertPayment, row);
+  }
+
+  async getPayment(paymentId: string): Promise<PaymentRow | undefined> {
+    return this.prepared.first(queries.payment, paymentId);
+  }
+
+  async transitionPayment(
+    paymentId: string,
+    from: readonly PaymentStatus[],
+    status: PaymentStatus,
+    at: number,
+  ): Promise<boolean> {
+    return movePayment(this.driver.db, paymentId, from, status, at);
+  }
+
+  async claimIdempotencyKey(scopeKey: string, requestHash: string, at: number): Promise<IdempotencyClaim> {
+    return this.transaction(async (prepared): Promise<IdempotencyClaim> => {
+      const inserted = await prepared.changes(queries.claimIdempotencyKey, scopeKey, requestHash, at);
+      if (inserted === 1) return { state: 'new' };
+      const row = await prepared.first(queries.idempotencyKey, scopeKey);
+      // PostgreSQL reads committed rows per statement, so the owner may have released the key
+      // between our two statements: to us it was busy, and the caller may try again.
+      if (!row) return { state: 'in_progress' };
+      if (row.requestHash !== requestHash) return { state: 'mismatch' };
+      if (row.statusCode === null || row.response === null) return { state: 'in_progress' };
+      return { state: 'replay', statusCode: row.statusCode, response: row.response };
+    });
+  }
+
+  async completeIdempotencyKey(scopeKey: string, statusCode: number, response: string): Promise<void> {
+    await this.prepared.changes(queries.completeIdempotencyKey, scopeKey, statusCode, response);
+  }
+
+  async releaseIdempotencyKey(scopeKey: string): Promise<void> {
+    await this.prepared.changes(queries.releaseIdempotencyKey, scopeKey);
+  }
+}
+
+/*
+ * The two moves below are built per call: their `IN` list and the patched columns vary, so there is
+ * no one SQL text to compile once. Each is one conditional UPDATE, so racing moves change a row once.
+ */
+
+async function moveLink(
+  db: Kysely<Schema>,
+  linkId: string,
+  from: readonly LinkStatus[],
+  status: LinkStatus,
+  at: number,
+  patch: LinkPatch,
+): Promise<boolean> {
+  // Nothing moves from no status; and `IN ()` is an error on PostgreSQL.
+  if (from.length === 0) return false;
+  const result = await db
+    .updateTable('links')
+    // An undefined patch field leaves its column as it is; null clears it.
+    .set({ status, updated_at: at, token_sealed: patch.tokenSealed, error_code: patch.errorCode })
+    .where('link_id', '=', linkId)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+async function movePayment(
+  db: Kysely<Schema>,
+  paymentId: string,
+  from: readonly PaymentStatus[],
+  status: PaymentStatus,
+  at: number,
+): Promise<boolean> {
+  if (from.length === 0) return false;
+  const result = await db
+    .updateTable('payments')
+    .set({ status, updated_at: at })
+    .where('payment_id', '=', paymentId)
+    .where('status', 'in', from)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
