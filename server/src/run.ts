@@ -5,6 +5,7 @@ import { createApp, type Linkgate } from './app.ts';
 import { systemClock } from './clock.ts';
 import { readConfig, type Config } from './config/config.ts';
 import type { Env } from './config/env.ts';
+import { PROVIDERS } from './providers/index.ts';
 import { completeForSandbox, sandboxApp, type Sandboxes } from './sandbox/setup.ts';
 
 export interface Running {
@@ -52,7 +53,12 @@ export async function run(options: RunOptions): Promise<Running> {
     sandboxServer = createServer();
     const port = await listen(sandboxServer, sandboxPort);
     sandboxUrl = `http://localhost:${port}`;
-    const completed = await completeForSandbox(base, { sandboxUrl, dataDir: './data', clock: systemClock });
+    const completed = await completeForSandbox(base, {
+      sandboxUrl,
+      dataDir: './data',
+      clock: systemClock,
+      modules: PROVIDERS,
+    });
     config = completed.config;
     sandboxes = completed.sandboxes;
     sandboxServer.on('request', sandboxApp(sandboxes));

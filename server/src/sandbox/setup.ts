@@ -5,7 +5,6 @@ import express, { type Express } from 'express';
 import type { Clock } from '../clock.ts';
 import type { BaseConfig, Config } from '../config/config.ts';
 import { parseDataKeys } from '../crypto/sealed.ts';
-import { PROVIDERS } from '../providers/index.ts';
 import type { ProviderModule } from '../providers/types.ts';
 import { sandboxRouter, type SandboxHandler } from './http.ts';
 import type { ProviderSandbox, SandboxOptions } from './module.ts';
@@ -28,7 +27,8 @@ export interface SandboxSetup {
   sandboxUrl: string;
   dataDir: string;
   clock: Clock;
-  modules?: readonly ProviderModule[];
+  /** The providers to simulate (the wiring passes `providers/index.ts`'s list). */
+  modules: readonly ProviderModule[];
   /** Passed to every simulator (notification delivery, schedules). */
   options?: Omit<SandboxOptions, 'clock' | 'publicBase'>;
 }
@@ -47,7 +47,7 @@ export async function completeForSandbox(
   const pagesOrigin = new URL(setup.sandboxUrl).origin;
   const providers: Record<string, unknown> = { ...base.providers };
   const sandboxes = new Map<string, ProviderSandbox>();
-  for (const module of setup.modules ?? PROVIDERS) {
+  for (const module of setup.modules) {
     const publicBase = `${setup.sandboxUrl}/${module.id}`;
     const settings = providers[module.id] ?? module.sandboxSettings(publicBase, pagesOrigin);
     providers[module.id] = settings;

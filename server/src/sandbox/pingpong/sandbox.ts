@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.ts';
 import { hang, json, type SandboxRequest, type SandboxResponse } from '../http.ts';
+import { Notifier, type Delivery } from './notifier.ts';
 import { accountsPage, signUpPage } from './pages.ts';
 import { pingpongSignHolds, pingpongSignOf } from './verify.ts';
+
+export type { Delivery };
 import { PINGPONG_WALLETS } from './wallets.ts';
 
 export type PingPongFault = '104000' | '500000' | 'hang' | 'http500' | 'bad-sign' | 'cut-opener';
@@ -40,28 +43,27 @@ export interface SignUp {
   cutOpener: boolean;
 }
 
-export interface Delivery {
-  url: string;
-  status: string;
-  attempt: number;
-  answered: number | 'error';
-}
-
 /**
  * A simulator of PingPong Checkout v4 CodeGrant: bind gives a wallet page (Approve / Cancel);
  * approval sends a signed sign-up notification (delivered more than once, retried on anything but
  * an empty 2xx) and returns the buyer; unifiedPay checks the token belongs to the merchant user.
  */
 export class PingPongSandbox {
-  readonly deliveries: Delivery[] = [];
+  private readonly notifier: Notifier;
   readonly calls: Array<{ path: string; code: string }> = [];
   private readonly faults: PingPongFault[] = [];
   private readonly signUps = new Map<string, SignUp>();
   private readonly tokens = new Map<string, SignUp & { bound: boolean }>();
   private readonly requestIds = new Set<string>();
-  private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly options: PingPongSandboxOptions) {}
+  constructor(private readonly options: PingPongSandboxOptions) {
+    this.notifier = new Notifier(options);
+  }
+
+  /** Every delivery attempt of every notification, for tests to read. */
+  get deliveries(): readonly Delivery[] {
+    return this.notifier.deliveries;
+  }
 
   failNext(...faults: PingPongFault[]): void {
     this.faults.push(...faults);
@@ -69,7 +71,7 @@ export class PingPongSandbox {
 
   /** Resolves when every notification under way has been delivered or given up. */
   async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.all([...this.inFlight]);
+    await this.notifier.idle();
   }
 
   handle = async (request: SandboxRequest): Promise<SandboxResponse | undefined> => {
@@ -243,50 +245,9 @@ export class PingPongSandbox {
     return { status: 303, headers: { location: `${this.options.publicBase}/wallet/accounts` } };
   }
 
-  /** Sends a signed notification `duplicates` times, each retried on PingPong's (accelerated) schedule. */
+  /** Sends a signed notification, as PingPong does: more than once, retried until acknowledged. */
   private notify(merchant: PingPongMerchant, url: string, business: Record<string, unknown>): void {
-    const envelope: Record<string, unknown> = {
-      accId: merchant.accId,
-      clientId: merchant.clientId,
-      code: '000000',
-      description: 'Success',
-      bizContent: JSON.stringify(business),
-      signType: 'SHA256',
-      version: '1.0',
-    };
-    envelope['sign'] = pingpongSignOf(envelope, merchant.salt, 'SHA256');
-    const body = JSON.stringify(envelope);
-    for (let copy = 0; copy < (this.options.duplicates ?? 2); copy += 1) {
-      const delivery = this.deliver(url, body, String(business['status'])).finally(() =>
-        this.inFlight.delete(delivery),
-      );
-      this.inFlight.add(delivery);
-    }
-  }
-
-  private async deliver(url: string, body: string, status: string): Promise<void> {
-    const send = this.options.fetch ?? ((u: string, init: RequestInit) => fetch(u, init));
-    const schedule = this.options.retrySchedule ?? [100, 100, 500, 1000, 2000];
-    for (let attempt = 0; attempt <= schedule.length; attempt += 1) {
-      let answered: number | 'error' = 'error';
-      try {
-        const response = await send(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-          signal: AbortSignal.timeout(5000),
-        });
-        const text = await response.text();
-        answered = response.status;
-        this.deliveries.push({ url, status, attempt, answered });
-        if (response.ok && text.trim() !== 'FAIL') return;
-      } catch {
-        this.deliveries.push({ url, status, attempt, answered });
-      }
-      const wait = schedule[attempt];
-      if (wait === undefined) return;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+    this.notifier.send(merchant, url, business);
   }
 
   private answer(
