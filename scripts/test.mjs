@@ -2,10 +2,11 @@
 // Static checks first (format, lint, types), then the widget build and its budget, then the
 // server suite, the browser suite in Chromium and the end-to-end suite over real HTTP.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findChromium } from './chromium.mjs';
+import { countBrowserReport, countSuite, countVitestReport } from './test-counts.mjs';
 
 const bin = (name) => join('node_modules', '.bin', name);
 const reports = mkdtempSync(join(tmpdir(), 'linkgate-test-'));
@@ -26,18 +27,11 @@ function step(name, command, args, { env = {}, check = false } = {}) {
   return ok;
 }
 
-function countVitest(file) {
-  if (!existsSync(file)) return;
-  const report = JSON.parse(readFileSync(file, 'utf8'));
-  passed += report.numPassedTests;
-  failed += report.numFailedTests;
-}
-
-function countBrowser(file) {
-  if (!existsSync(file)) return;
-  const report = JSON.parse(readFileSync(file, 'utf8'));
-  passed += report.passed;
-  failed += report.failed;
+/** Runs a suite step and adds its counts; see test-counts.mjs for what counts as a failure. */
+function suite(name, command, args, report, count, options) {
+  const counts = countSuite(name, step(name, command, args, options), report, count);
+  passed += counts.passed;
+  failed += counts.failed;
 }
 
 let chrome;
@@ -58,23 +52,27 @@ if (built)
   });
 
 const serverReport = join(reports, 'server.json');
-step('server suite', bin('vitest'), [
-  'run',
-  '--reporter=default',
-  '--reporter=json',
-  `--outputFile.json=${serverReport}`,
-]);
-countVitest(serverReport);
+suite(
+  'server suite',
+  bin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${serverReport}`],
+  serverReport,
+  countVitestReport,
+);
 
 const browserReport = join(reports, 'browser.json');
-step('browser suite (Chromium)', bin('wtr'), ['--config', 'web-test-runner.config.mjs'], {
-  env: { CHROME_PATH: chrome, LINKGATE_WTR_REPORT: browserReport },
-});
-countBrowser(browserReport);
+suite(
+  'browser suite (Chromium)',
+  bin('wtr'),
+  ['--config', 'web-test-runner.config.mjs'],
+  browserReport,
+  countBrowserReport,
+  { env: { CHROME_PATH: chrome, LINKGATE_WTR_REPORT: browserReport } },
+);
 
 if (built) {
   const e2eReport = join(reports, 'e2e.json');
-  step(
+  suite(
     'end-to-end suite',
     bin('vitest'),
     [
@@ -85,9 +83,10 @@ if (built) {
       '--reporter=json',
       `--outputFile.json=${e2eReport}`,
     ],
+    e2eReport,
+    countVitestReport,
     { env: { CHROME_PATH: chrome } },
   );
-  countVitest(e2eReport);
 }
 
 process.stdout.write('\n');
