@@ -27,6 +27,8 @@ export interface LinkgateDeps {
   /** The HTTP client provider calls go through; by default node:http(s) with keep-alive. */
   http?: HttpClient;
   logger?: Logger;
+  /** Where the server's own logger writes (instead of stdout); ignored when `logger` is given. */
+  logDestination?: { write(line: string): unknown };
   /** An already opened store; otherwise one is opened from `config.databaseUrl`. */
   store?: Store;
   /** Backoff base of provider retries; tests shorten it. */
@@ -60,7 +62,12 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   const modules = deps.providers ?? PROVIDERS;
   const enabled = enabledProviders(config.providers, modules);
   const logger =
-    deps.logger ?? createLogger({ level: config.logLevel, secrets: configuredSecrets(config, enabled) });
+    deps.logger ??
+    createLogger({
+      level: config.logLevel,
+      secrets: configuredSecrets(config, enabled),
+      ...(deps.logDestination ? { destination: deps.logDestination } : {}),
+    });
   const metrics = new Metrics();
   const keyring = new DataKeyring(config.dataKeys);
   const allowedHosts = new Set<string>();

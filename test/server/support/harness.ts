@@ -146,7 +146,8 @@ export async function startHarness(
   const store = options.store ?? new SqliteStore(':memory:');
   const { app, linkgate } = createApp(config, {
     clock,
-    logger: logs.logger,
+    // The server builds its logger as in production (its configured secrets scrubbed), writing here.
+    logDestination: logs.destination,
     store,
     backoffBaseMs: 50,
     ...options.deps,

@@ -1,0 +1,27 @@
+import { igv } from '../../../server/src/providers/igv/index.ts';
+import { pingpong } from '../../../server/src/providers/pingpong/index.ts';
+import { SHOP_ORIGIN, testIgvSettings, testPingPongSettings, type Harness } from '../support/harness.ts';
+import { conformanceSuite } from './conformance.ts';
+
+const launch = (h: Harness, token: string, path: string, body: unknown) =>
+  h.browser(path, { token, body, origin: SHOP_ORIGIN });
+
+// One line per provider: each adapter against its own sandbox.
+conformanceSuite('iGV', {
+  module: igv,
+  settings: testIgvSettings,
+  exercise: (h, token) => launch(h, token, '/v1/sso/igv', { path: '/items/1' }),
+  // iGV does not sign its answers (PROVIDERS.md): an unreadable one stands for a forged one.
+  faults: { hang: 'hang', tamper: 'garbage' },
+  // The contract sends the single-use code to the browser inside the redirect URL.
+  allowedInBrowser: (value) => /^[A-Za-z0-9_-]{16,}$/.test(value) && !/^\d+$/.test(value),
+});
+
+conformanceSuite('PingPong', {
+  module: pingpong,
+  settings: testPingPongSettings,
+  exercise: (h, token) => launch(h, token, '/v1/links', { provider: 'pingpong', paymentMethod: 'AlipayHK' }),
+  faults: { hang: 'hang', tamper: 'bad-sign' },
+  // The wallet's sign-up page is the redirect the contract hands over.
+  allowedInBrowser: (value) => /^https:\/\/pingpong\.sandbox\.test\/wallet\//.test(value),
+});
