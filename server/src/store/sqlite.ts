@@ -14,7 +14,11 @@ import type { SqlDriver } from './driver.ts';
 import type { Schema } from './schema.ts';
 import { SqlStore } from './sql-store.ts';
 
-/** The embedded store: one SQLite file in WAL mode, for a single instance. */
+/**
+ * The embedded store: one SQLite file in WAL mode, for a single instance. Open one store per file
+ * in a process: its transactions span awaits, and a second connection waiting for the write lock
+ * would block the event loop that the first needs to commit.
+ */
 export class SqliteStore extends SqlStore {
   /** `path` is a file path or `:memory:`. */
   constructor(path: string) {

@@ -3,7 +3,10 @@ import type { LinkRow, Store } from '../../../server/src/store/store.ts';
 
 const RACERS = 20;
 
-function race<T>(work: (index: number) => Promise<T>): Promise<T[]> {
+/** Runs `work` twenty times at once, after opening every connection the store will use for it. */
+async function race<T>(store: Store, work: (index: number) => Promise<T>): Promise<T[]> {
+  // Otherwise the first caller may finish while the others still wait for new connections.
+  await Promise.all(Array.from({ length: RACERS }, () => store.ping()));
   return Promise.all(Array.from({ length: RACERS }, (_, index) => work(index)));
 }
 
@@ -43,7 +46,7 @@ const linked = (requestId: string) => ({
 export function raceCases(open: () => Promise<Store>): void {
   it('gives one of twenty concurrent claims of an idempotency key the new state', async () => {
     const store = await open();
-    const claims = await race((i) => store.claimIdempotencyKey('pay:race', 'hash-a', i));
+    const claims = await race(store, (i) => store.claimIdempotencyKey('pay:race', 'hash-a', i));
     expect(claims.filter((c) => c.state === 'new')).toHaveLength(1);
     expect(claims.filter((c) => c.state === 'in_progress')).toHaveLength(RACERS - 1);
     await store.close();
@@ -53,7 +56,7 @@ export function raceCases(open: () => Promise<Store>): void {
     const store = await open();
     await store.claimIdempotencyKey('pay:done', 'hash-a', 1);
     const [claims] = await Promise.all([
-      race((i) => store.claimIdempotencyKey('pay:done', 'hash-a', i)),
+      race(store, (i) => store.claimIdempotencyKey('pay:done', 'hash-a', i)),
       store.completeIdempotencyKey('pay:done', 201, '{"ok":1}'),
     ]);
     for (const claim of claims) expect(['in_progress', 'replay']).toContain(claim.state);
@@ -65,7 +68,7 @@ export function raceCases(open: () => Promise<Store>): void {
     await store.claimIdempotencyKey('pay:freed', 'hash-a', 1);
     const [, claims] = await Promise.all([
       store.releaseIdempotencyKey('pay:freed'),
-      race((i) => store.claimIdempotencyKey('pay:freed', 'hash-a', i)),
+      race(store, (i) => store.claimIdempotencyKey('pay:freed', 'hash-a', i)),
     ]);
     expect(claims.filter((c) => c.state === 'new').length).toBeLessThanOrEqual(1);
     for (const claim of claims) expect(['new', 'in_progress']).toContain(claim.state);
@@ -74,7 +77,9 @@ export function raceCases(open: () => Promise<Store>): void {
 
   it('applies twenty deliveries of one notification as one change and nineteen duplicates', async () => {
     const store = await storeWithLink(open, 'l-dup');
-    const results = await race(() => store.applyNotification('pingpong', 'n-dup', 20, linked('req-l-dup')));
+    const results = await race(store, () =>
+      store.applyNotification('pingpong', 'n-dup', 20, linked('req-l-dup')),
+    );
     expect(results.filter((r) => r.changed)).toHaveLength(1);
     expect(results.filter((r) => r.duplicate)).toHaveLength(RACERS - 1);
     expect(await store.getLink('l-dup')).toMatchObject({
@@ -87,7 +92,7 @@ export function raceCases(open: () => Promise<Store>): void {
 
   it('lets twenty different notifications for one link move it once', async () => {
     const store = await storeWithLink(open, 'l-many');
-    const results = await race((i) =>
+    const results = await race(store, (i) =>
       store.applyNotification('pingpong', `n-${i}`, 30, linked('req-l-many')),
     );
     expect(results.filter((r) => r.duplicate)).toHaveLength(0);
@@ -98,7 +103,7 @@ export function raceCases(open: () => Promise<Store>): void {
 
   it('gives a return state to one of twenty racing returns', async () => {
     const store = await storeWithLink(open, 'l-state');
-    const links = await race((i) => store.consumeLinkState('state-l-state', 'pingpong', 40 + i));
+    const links = await race(store, (i) => store.consumeLinkState('state-l-state', 'pingpong', 40 + i));
     expect(links.filter((l) => l !== undefined).map((l) => l?.linkId)).toEqual(['l-state']);
     await store.close();
   });
