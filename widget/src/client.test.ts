@@ -31,46 +31,63 @@ async function answering(answer: FakeAnswer): Promise<LinkgateClient> {
 
 describe('LinkgateClient', () => {
   it('returns the redirectUrl of a 200 answer', async () => {
-    const { redirectUrl } = await (await answering(freshCode)).ssoIgv(path);
+    const { redirectUrl } = await (await answering(freshCode)).sso('igv', path);
     assert(new URL(redirectUrl).searchParams.get('authorizationCode'), `a code in ${redirectUrl}`);
   });
 
   it('joins api-base and route whether or not api-base ends with a slash', async () => {
     const bff = await fakeBff(freshCode);
-    await client(`${bff.apiBase}//`).ssoIgv(path);
+    await client(`${bff.apiBase}//`).sso('igv', path);
     assertEqual((await bff.requests())[0]?.route, '/v1/sso/igv', 'route');
+  });
+
+  it('sso names the provider in the route, encoded, whichever id it is', async () => {
+    const bff = await fakeBff(freshCode, freshCode);
+    await client(bff.apiBase).sso('another-provider', path);
+    await client(bff.apiBase).sso('a/b?c', path);
+    assertEqual(
+      (await bff.requests()).map((request) => request.route),
+      ['/v1/sso/another-provider', '/v1/sso/a%2Fb%3Fc'],
+      'routes',
+    );
   });
 
   it('throws the error body of the BFF as a LinkgateError with its code, message and retryable', async () => {
     const bff = await answering(errorAnswer(503, 'PROVIDER_UNAVAILABLE', 'Try later.', true));
-    await assertRejects(bff.ssoIgv(path), expectError('PROVIDER_UNAVAILABLE', true, 'Try later.'));
+    await assertRejects(bff.sso('igv', path), expectError('PROVIDER_UNAVAILABLE', true, 'Try later.'));
     const rejected = await answering(errorAnswer(400, 'INVALID_REQUEST', 'Bad path.'));
-    await assertRejects(rejected.ssoIgv(path), expectError('INVALID_REQUEST', false, 'Bad path.'));
+    await assertRejects(rejected.sso('igv', path), expectError('INVALID_REQUEST', false, 'Bad path.'));
   });
 
   it('throws BAD_RESPONSE for an error without the contract body, retryable for 5xx and 429', async () => {
     await assertRejects(
-      (await answering({ status: 502, text: '<h1>Bad gateway</h1>' })).ssoIgv(path),
+      (await answering({ status: 502, text: '<h1>Bad gateway</h1>' })).sso('igv', path),
       expectError('BAD_RESPONSE', true),
     );
     await assertRejects(
-      (await answering({ status: 409, json: { message: 'x' } })).ssoIgv(path),
+      (await answering({ status: 409, json: { message: 'x' } })).sso('igv', path),
       expectError('BAD_RESPONSE', false),
     );
     await assertRejects(
-      (await answering({ status: 500, json: { error: { code: 'lower case', message: 'x' } } })).ssoIgv(path),
+      (await answering({ status: 500, json: { error: { code: 'lower case', message: 'x' } } })).sso(
+        'igv',
+        path,
+      ),
       expectError('BAD_RESPONSE', true),
     );
   });
 
   it('throws BAD_RESPONSE for a 200 that is not JSON or has no string redirectUrl', async () => {
-    await assertRejects((await answering({ text: 'ok' })).ssoIgv(path), expectError('BAD_RESPONSE', false));
     await assertRejects(
-      (await answering({ json: { redirectUrl: 42 } })).ssoIgv(path),
+      (await answering({ text: 'ok' })).sso('igv', path),
       expectError('BAD_RESPONSE', false),
     );
     await assertRejects(
-      (await answering({ json: ['https://x.example/'] })).ssoIgv(path),
+      (await answering({ json: { redirectUrl: 42 } })).sso('igv', path),
+      expectError('BAD_RESPONSE', false),
+    );
+    await assertRejects(
+      (await answering({ json: ['https://x.example/'] })).sso('igv', path),
       expectError('BAD_RESPONSE', false),
     );
   });
@@ -78,19 +95,19 @@ describe('LinkgateClient', () => {
   it('throws UNSAFE_REDIRECT for a redirectUrl that is not an absolute http(s) URL', async () => {
     for (const url of ['javascript:alert(1)', '//evil.example/x', '/items/1', 'ftp://x.example/']) {
       await assertRejects(
-        (await answering(redirectAnswer(url))).ssoIgv(path),
+        (await answering(redirectAnswer(url))).sso('igv', path),
         expectError('UNSAFE_REDIRECT', false),
       );
     }
   });
 
   it('throws NETWORK, retryable, when no answer arrives', async () => {
-    await assertRejects(client('http://127.0.0.1:1').ssoIgv(path), expectError('NETWORK', true));
+    await assertRejects(client('http://127.0.0.1:1').sso('igv', path), expectError('NETWORK', true));
   });
 
   it('rejects with an AbortError, not a LinkgateError, when the signal aborts', async () => {
     const controller = new AbortController();
-    const pending = (await answering({ delayMs: 200 })).ssoIgv(path, { signal: controller.signal });
+    const pending = (await answering({ delayMs: 200 })).sso('igv', path, { signal: controller.signal });
     controller.abort();
     await assertRejects(pending, (error) => {
       assert(
@@ -107,7 +124,10 @@ describe('LinkgateClient', () => {
       calls += 1;
       return 'new';
     };
-    await assertRejects(client(bff.apiBase, provider).ssoIgv(path), expectError('UNAUTHENTICATED', false));
+    await assertRejects(
+      client(bff.apiBase, provider).sso('igv', path),
+      expectError('UNAUTHENTICATED', false),
+    );
     assertEqual(calls, 0, 'provider calls');
   });
 
@@ -115,7 +135,10 @@ describe('LinkgateClient', () => {
     const providers = [async () => Promise.reject(new Error('backend down')), async () => ''];
     for (const provider of providers) {
       const bff = await fakeBff(errorAnswer(401, 'SESSION_EXPIRED', 'Expired.'));
-      await assertRejects(client(bff.apiBase, provider).ssoIgv(path), expectError('SESSION_EXPIRED', false));
+      await assertRejects(
+        client(bff.apiBase, provider).sso('igv', path),
+        expectError('SESSION_EXPIRED', false),
+      );
       assertEqual((await bff.requests()).length, 1, 'requests');
     }
   });
@@ -131,7 +154,7 @@ describe('LinkgateClient', () => {
         return 'first';
       },
     });
-    await assertRejects(tokenless.ssoIgv(path), expectError('SESSION_EXPIRED', false));
+    await assertRejects(tokenless.sso('igv', path), expectError('SESSION_EXPIRED', false));
     assertEqual(calls, 1, 'provider calls');
     assertEqual(
       (await bff.requests()).map((request) => request.authorization),

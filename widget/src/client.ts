@@ -69,9 +69,12 @@ export class LinkgateClient {
     return endpoint(this.#options.apiBase, '').origin;
   }
 
-  /** Asks for a fresh one-time iGV sign-in URL for `path`; every call is a new request. */
-  async ssoIgv(path: string, { signal }: RequestOptions = {}): Promise<SsoRedirect> {
-    const body = await this.#json('POST', '/v1/sso/igv', signal, { path });
+  /**
+   * Asks for a fresh one-time sign-in URL for `path` on `provider`'s site (the provider id, as the BFF
+   * names it); every call is a new request. The BFF decides which providers have single sign-on.
+   */
+  async sso(provider: string, path: string, { signal }: RequestOptions = {}): Promise<SsoRedirect> {
+    const body = await this.#json('POST', `/v1/sso/${encodeURIComponent(provider)}`, signal, { path });
     return { redirectUrl: absoluteHttpUrl(read(body, { redirectUrl: isString }).redirectUrl, true) };
   }
 

@@ -14,7 +14,16 @@ export {
   type SsoRedirect,
   type WatchOptions,
 } from './client.ts';
-export { popupTimings, resumeParameter, type LaunchMode, type PopupState } from './controllers/popup.ts';
+export {
+  LinkController,
+  type LaunchMode,
+  type LinkOptions,
+  type LinkState,
+  type StartLink,
+} from './controllers/link.ts';
+export { popupTimings } from './controllers/popup.ts';
+export { resumeParameter } from './controllers/resume.ts';
+export { statusTimings } from './controllers/status.ts';
 export { LinkgateError, errorCodes, type LinkgateErrorCode } from './errors.ts';
 export {
   LinkgateCancelledEvent,

@@ -4,6 +4,7 @@ import '../src/elements/sso-link/sso-link.ts';
 import type { LinkgateCodegrantSignup } from '../src/elements/codegrant-signup/codegrant-signup.ts';
 import type { LinkgateSsoLink } from '../src/elements/sso-link/sso-link.ts';
 import { popupTimings } from '../src/controllers/popup.ts';
+import { statusTimings } from '../src/controllers/status.ts';
 import { pageNavigation, type OpenedTab } from '../src/navigation.ts';
 import { assert } from './assert.ts';
 
@@ -202,15 +203,22 @@ export function restoreTimeouts(): void {
   window.setTimeout = realSetTimeout;
 }
 
-const defaultTimings = { ...popupTimings };
+const defaultTimings = { popup: { ...popupTimings }, status: { ...statusTimings } };
 
-/** Popup timings short enough for tests; `overrides` on top. */
-export function fastTimings(overrides: Partial<typeof popupTimings> = {}): void {
-  Object.assign(popupTimings, { closedCheck: 20, closeGrace: 250, firstPoll: 40, maxPoll: 160 }, overrides);
+type Timings = typeof popupTimings & typeof statusTimings;
+
+/** Popup and status timings short enough for tests; `overrides` on top. */
+export function fastTimings(overrides: Partial<Timings> = {}): void {
+  const timings: Timings = { ...popupTimings, ...statusTimings, closedCheck: 20, closeGrace: 250 };
+  Object.assign(timings, { firstPoll: 40, maxPoll: 160 }, overrides);
+  for (const target of [popupTimings, statusTimings] as Array<Record<string, number>>) {
+    for (const key of Object.keys(target)) target[key] = timings[key as keyof Timings];
+  }
 }
 
 export function restoreTimings(): void {
-  Object.assign(popupTimings, defaultTimings);
+  Object.assign(popupTimings, defaultTimings.popup);
+  Object.assign(statusTimings, defaultTimings.status);
 }
 
 /** The path of a same-origin window, or '' while it is elsewhere (cross-origin, closed, between pages). */

@@ -20,9 +20,10 @@ import { randomBytes } from 'node:crypto';
  *
  *   POST /v1/links                201 {linkId, status: 'pending', redirectUrl: the fake provider page}
  *   GET  /v1/links/<linkId>       200 the link, or 404 NOT_FOUND
- *   GET  /v1/links/<linkId>/events   text/event-stream of the link at each change, with heartbeats;
- *                                 config events 'off' answers 503 (no stream), 'break' drops the
- *                                 connection after the first event
+ *   GET  /v1/links/<linkId>/events   text/event-stream of the link at each change, with heartbeats,
+ *                                 open while the link is pending or linked; config events 'off'
+ *                                 answers 503 (no stream), 'break' drops the connection after the
+ *                                 first event
  *   GET  /fake-bff/<id>/provider/pingpong?link=<linkId>   the provider's page; config providerPage
  *                                 'stay' (default) waits, 'return' goes to the return page,
  *                                 'cut-opener' sets window.opener = null first, 'coop' is served with
@@ -44,7 +45,8 @@ import { randomBytes } from 'node:crypto';
 /** @type {Map<string, Fake>} */
 const fakes = new Map();
 let lastCode = 0;
-const terminal = new Set(['linked', 'failed', 'cancelled', 'expired', 'unlinked']);
+// The streams stay open while a link is pending or linked (a linked link may still be unlinked).
+const final = new Set(['failed', 'cancelled', 'expired', 'unlinked']);
 
 export function fakeBffMiddleware() {
   return async function fakeBff(ctx, next) {
@@ -146,7 +148,7 @@ function links(ctx, fake, id, route, body) {
     setTimeout(() => response.destroy(), 50);
     return undefined;
   }
-  if (terminal.has(link.status)) return void response.end();
+  if (final.has(link.status)) return void response.end();
   link.streams.add(response);
   response.on('close', () => link.streams.delete(response));
   return undefined;
@@ -165,7 +167,7 @@ async function pages(ctx, fake, id, route) {
     Object.assign(link, { status, error });
     for (const stream of link.streams) {
       stream.write(`data: ${JSON.stringify(view(link))}\n\n`);
-      if (terminal.has(status)) stream.end();
+      if (final.has(status)) stream.end();
     }
     ctx.status = 204;
     return undefined;

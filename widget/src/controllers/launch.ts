@@ -65,6 +65,12 @@ export class LaunchController implements ReactiveController {
     running.abandoned?.();
   }
 
+  /** Abandons the launch in flight, if any, and forgets the last outcome. */
+  reset(): void {
+    this.abort();
+    this.#set('idle', undefined);
+  }
+
   hostDisconnected(): void {
     this.abort();
   }

@@ -2,31 +2,17 @@ import { assert, assertEqual } from '../../../test-support/assert.ts';
 import {
   delay,
   eventSummary,
-  fastTimings,
   mountSignup,
   nextEvent,
   recordLinkgateEvents,
-  recordNavigation,
-  restoreTimings,
   shadowButton,
   track,
-  unmountAll,
   waitFor,
-  type NavigationRecord,
 } from '../../../test-support/elements.ts';
-import { fakeLinkBff, type FakeBff } from '../../../test-support/fake-bff.ts';
+import { fakeLinkBff } from '../../../test-support/fake-bff.ts';
+import { signupAttributes, useElementFixture } from '../../../test-support/fixture.ts';
 import { afterEach, beforeEach, describe, it } from '../../../test-support/mocha.ts';
-import { LinkgateClient } from '../../client.ts';
 import type { LinkgateCodegrantSignup } from './codegrant-signup.ts';
-
-function signupAttributes(bff: FakeBff, wallet = 'AlipayHK'): Record<string, string> {
-  return {
-    provider: 'pingpong',
-    'payment-method': wallet,
-    'api-base': bff.apiBase,
-    'session-token': 'tok-1',
-  };
-}
 
 /** An element created with its event recorder attached before it connects, so no early event is missed. */
 function connectSignup(attributes: Record<string, string>): {
@@ -53,18 +39,14 @@ async function wayBack(redirectUrl: string): Promise<string> {
 describe('linkgate-codegrant-signup with popups blocked', () => {
   const testPage = window.location.href;
   const realOpen = window.open;
-  let navigation: NavigationRecord;
+  const fixture = useElementFixture();
 
   beforeEach(() => {
-    navigation = recordNavigation();
-    fastTimings();
     // As a popup blocker does.
     window.open = () => null;
   });
 
   afterEach(() => {
-    unmountAll();
-    restoreTimings();
     window.open = realOpen;
     history.replaceState(history.state, '', testPage);
   });
@@ -99,8 +81,8 @@ describe('linkgate-codegrant-signup with popups blocked', () => {
       { provider: 'pingpong', paymentMethod: 'AlipayHK', returnTo: shopPage },
       'create body: returnTo is this page',
     );
-    assertEqual(navigation.assigned.length, 1, 'navigations through the seam');
-    const [redirectUrl = ''] = navigation.assigned;
+    assertEqual(fixture.navigation.assigned.length, 1, 'navigations through the seam');
+    const [redirectUrl = ''] = fixture.navigation.assigned;
     assert(new URL(redirectUrl).pathname.endsWith('/provider/pingpong'), `to the provider: ${redirectUrl}`);
 
     // At the provider the buyer signs up; its notification reaches the BFF; the return page, with
@@ -163,52 +145,6 @@ describe('linkgate-codegrant-signup with popups blocked', () => {
     const linked = nextEvent(resumed.element, 'linkgate-linked');
     resumed.element.setAttribute('session-token', token ?? '');
     assertEqual((await linked).detail, { linkId, provider: 'pingpong' }, 'linked detail');
-    assertEqual(window.location.search, '', 'query after the resume');
-  });
-
-  it("leaves the parameter and the element alone for another provider's link, an unknown one or a bad id", async () => {
-    const bff = await fakeLinkBff();
-    const client = new LinkgateClient({ apiBase: bff.apiBase, getSessionToken: () => 'tok-1' });
-    const { linkId: vodapayLink } = await client.createLink({ provider: 'vodapay' });
-    for (const linkId of [vodapayLink, 'lnk_unknown', '..', 'a/b']) {
-      const query = `?linkgate_link=${encodeURIComponent(linkId)}`;
-      history.pushState(null, '', query);
-      const { element, events } = connectSignup(signupAttributes(bff));
-      await delay(150);
-      assertEqual(element.getAttribute('state'), 'idle', `state for ${linkId}`);
-      assertEqual(window.location.search, query, `query kept for ${linkId}`);
-      assertEqual(
-        eventSummary(events).map((event) => event.type),
-        ['linkgate-ready'],
-        `events for ${linkId}`,
-      );
-    }
-    const looked = (await bff.requests()).map((request) => `${request.method} ${request.route}`).slice(1);
-    assertEqual(
-      looked,
-      [`GET /v1/links/${vodapayLink}`, 'GET /v1/links/lnk_unknown'],
-      'the BFF was asked about well-formed ids only',
-    );
-  });
-
-  it('resumes a link in one element only when several of its provider are on the page', async () => {
-    const bff = await fakeLinkBff();
-    const element = await mountSignup(signupAttributes(bff));
-    shadowButton(element).click();
-    const linkId = (await nextEvent(element, 'linkgate-pending')).detail.linkId;
-    element.remove();
-    await bff.setStatus(linkId, 'linked');
-
-    history.pushState(null, '', `?linkgate_link=${linkId}`);
-    const first = connectSignup(signupAttributes(bff));
-    const second = connectSignup(signupAttributes(bff, 'GCash'));
-    await waitFor(
-      () => [first, second].some(({ element: each }) => each.getAttribute('state') === 'linked'),
-      'one element to resume',
-    );
-    await delay(150);
-    const states = [first, second].map(({ element: each }) => each.getAttribute('state')).sort();
-    assertEqual(states, ['idle', 'linked'], 'states');
     assertEqual(window.location.search, '', 'query after the resume');
   });
 });

@@ -1,7 +1,6 @@
 import { a11ySnapshot, sendKeys } from '@web/test-runner-commands';
 import { assert, assertEqual } from '../../../test-support/assert.ts';
 import {
-  closePopups,
   delay,
   eventSummary,
   fastTimings,
@@ -9,62 +8,27 @@ import {
   nextEvent,
   pathOf,
   recordLinkgateEvents,
-  recordNavigation,
-  recordPopups,
-  recordTimeouts,
-  restoreTimeouts,
-  restoreTimings,
   shadowButton,
   statusOf,
   track,
-  unmountAll,
   waitFor,
 } from '../../../test-support/elements.ts';
 import {
   errorAnswer,
   fakeLinkBff,
   requestsOnce,
-  type FakeBff,
   type RecordedRequest,
 } from '../../../test-support/fake-bff.ts';
-import { afterEach, beforeEach, describe, it } from '../../../test-support/mocha.ts';
+import {
+  findNode,
+  signupAttributes,
+  startLink,
+  useElementFixture,
+  type AccessibilityNode,
+} from '../../../test-support/fixture.ts';
+import { describe, it } from '../../../test-support/mocha.ts';
 import { popupTimings } from '../../controllers/popup.ts';
 import type { LinkgateCodegrantSignup } from './codegrant-signup.ts';
-
-interface AccessibilityNode {
-  role: string;
-  name: string;
-  focused?: boolean;
-  children?: AccessibilityNode[];
-}
-
-function findNode(
-  node: AccessibilityNode,
-  match: (node: AccessibilityNode) => boolean,
-): AccessibilityNode | undefined {
-  if (match(node)) return node;
-  for (const child of node.children ?? []) {
-    const found = findNode(child, match);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-function signupAttributes(bff: FakeBff): Record<string, string> {
-  return {
-    provider: 'pingpong',
-    'payment-method': 'AlipayHK',
-    'api-base': bff.apiBase,
-    'session-token': 'tok-1',
-  };
-}
-
-/** Clicks the button and waits for the link to be created; returns its id. */
-async function start(element: LinkgateCodegrantSignup): Promise<string> {
-  const pending = nextEvent(element, 'linkgate-pending');
-  shadowButton(element).click();
-  return (await pending).detail.linkId;
-}
 
 function routes(requests: RecordedRequest[]): string[] {
   return requests.map((request) => `${request.method} ${request.route}`);
@@ -75,19 +39,7 @@ function buttonFocused(element: LinkgateCodegrantSignup): boolean {
 }
 
 describe('linkgate-codegrant-signup', () => {
-  let popups: Window[];
-
-  beforeEach(() => {
-    recordNavigation();
-    popups = recordPopups();
-    fastTimings();
-  });
-
-  afterEach(() => {
-    unmountAll();
-    closePopups();
-    restoreTimings();
-  });
+  const fixture = useElementFixture();
 
   it('is accessible: a button in the tab order named by its label, a status live region, Enter opens the popup', async () => {
     const bff = await fakeLinkBff();
@@ -110,7 +62,7 @@ describe('linkgate-codegrant-signup', () => {
 
     const pending = nextEvent(element, 'linkgate-pending');
     await sendKeys({ press: 'Enter' });
-    assertEqual(popups.length, 1, 'popups opened by Enter');
+    assertEqual(fixture.popups.length, 1, 'popups opened by Enter');
     await pending;
     await element.updateComplete;
     assertEqual(shadowButton(element).getAttribute('aria-busy'), 'true', 'aria-busy while pending');
@@ -123,7 +75,7 @@ describe('linkgate-codegrant-signup', () => {
     const events = recordLinkgateEvents(element);
     const pending = nextEvent(element, 'linkgate-pending');
     shadowButton(element).click();
-    assertEqual(popups.length, 1, 'popups opened before click() returned');
+    assertEqual(fixture.popups.length, 1, 'popups opened before click() returned');
     await element.updateComplete;
     assertEqual(element.getAttribute('state'), 'working', 'state while the link is created');
     assertEqual(statusOf(element).textContent, 'Opening…', 'status while the link is created');
@@ -131,7 +83,7 @@ describe('linkgate-codegrant-signup', () => {
 
     // The return page tells this page that the buyer is back and closes the popup; the provider's
     // notification has not reached the BFF yet, so the link is still pending.
-    await waitFor(() => popups[0]?.closed === true, 'the return page to close the popup');
+    await waitFor(() => fixture.popups[0]?.closed === true, 'the return page to close the popup');
     await delay(popupTimings.closeGrace + 100);
     assertEqual(element.getAttribute('state'), 'pending', 'state after the return');
     assert(buttonFocused(element), 'focus is back on the button');
@@ -159,14 +111,14 @@ describe('linkgate-codegrant-signup', () => {
 
     shadowButton(element).click();
     await delay(50);
-    assertEqual(popups.length, 1, 'no popup for a click once linked');
+    assertEqual(fixture.popups.length, 1, 'no popup for a click once linked');
     assertEqual((await bff.requests()).length, 3, 'no request for a click once linked');
   });
 
   it('sends POST {provider, paymentMethod} without returnTo, then GETs without body or Content-Type, once', async () => {
     const bff = await fakeLinkBff();
     const element = await mountSignup(signupAttributes(bff));
-    const linkId = await start(element);
+    const linkId = await startLink(element);
     const [create, events] = await requestsOnce(bff, 2);
     assertEqual(
       create,
@@ -198,7 +150,7 @@ describe('linkgate-codegrant-signup', () => {
     // While the link waits, another click only brings the popup forward.
     shadowButton(element).click();
     await delay(50);
-    assertEqual(popups.length, 1, 'popups after a second click');
+    assertEqual(fixture.popups.length, 1, 'popups after a second click');
     assertEqual((await bff.requests()).length, 2, 'requests after a second click');
   });
 
@@ -206,8 +158,8 @@ describe('linkgate-codegrant-signup', () => {
     const bff = await fakeLinkBff();
     const element = await mountSignup(signupAttributes(bff));
     const events = recordLinkgateEvents(element);
-    const linkId = await start(element);
-    const popup = popups[0];
+    const linkId = await startLink(element);
+    const popup = fixture.popups[0];
     assert(popup, 'a popup');
     await waitFor(() => pathOf(popup).endsWith('/provider/pingpong'), 'the provider page');
 
@@ -237,14 +189,14 @@ describe('linkgate-codegrant-signup', () => {
     );
 
     shadowButton(element).click();
-    assertEqual(popups.length, 2, 'a new click opens a new popup');
+    assertEqual(fixture.popups.length, 2, 'a new click opens a new popup');
   });
 
   it("takes a popup cut off by the provider's COOP for closed, yet reports linked when the BFF says so", async () => {
     const bff = await fakeLinkBff({ providerPage: 'coop' });
     const element = await mountSignup(signupAttributes(bff));
     const events = recordLinkgateEvents(element);
-    const linkId = await start(element);
+    const linkId = await startLink(element);
     await nextEvent(element, 'linkgate-cancelled');
 
     const linked = nextEvent(element, 'linkgate-linked');
@@ -271,8 +223,8 @@ describe('linkgate-codegrant-signup', () => {
       const bff = await fakeLinkBff({ providerPage: 'cut-opener', events });
       const element = await mountSignup(signupAttributes(bff));
       const seen = recordLinkgateEvents(element);
-      const linkId = await start(element);
-      await waitFor(() => popups[0]?.closed === true, 'the opener-less return page to close itself');
+      const linkId = await startLink(element);
+      await waitFor(() => fixture.popups[0]?.closed === true, 'the opener-less return page to close itself');
       await delay(200);
       assertEqual(element.getAttribute('state'), 'pending', 'state without a return message');
 
@@ -290,26 +242,11 @@ describe('linkgate-codegrant-signup', () => {
     });
   }
 
-  it('polls with a doubling backoff up to the maximum when there is no event stream', async () => {
-    fastTimings({ firstPoll: 31, maxPoll: 130 });
-    const bff = await fakeLinkBff({ events: 'off' });
-    const element = await mountSignup(signupAttributes(bff));
-    const waits = recordTimeouts();
-    try {
-      await start(element);
-      const polls = (): number[] => waits.filter((delay) => [31, 62, 124, 130].includes(delay));
-      await waitFor(() => polls().length >= 5, 'five polls');
-      assertEqual(polls().slice(0, 5), [31, 62, 124, 130, 130], 'waits before each poll');
-    } finally {
-      restoreTimeouts();
-    }
-  });
-
   it('fails with TIMEOUT, retryable, and closes the popup when the link stays pending too long', async () => {
     fastTimings({ timeout: 300 });
     const bff = await fakeLinkBff();
     const element = await mountSignup(signupAttributes(bff));
-    await start(element);
+    await startLink(element);
     const error = await nextEvent(element, 'linkgate-error');
     assertEqual(
       error.detail,
@@ -317,7 +254,7 @@ describe('linkgate-codegrant-signup', () => {
       'error detail',
     );
     await element.updateComplete;
-    assertEqual(popups[0]?.closed, true, 'the popup was closed');
+    assertEqual(fixture.popups[0]?.closed, true, 'the popup was closed');
     assertEqual(element.getAttribute('state'), 'failed', 'state');
     assertEqual(statusOf(element).textContent, 'This took too long. Please try again.', 'status');
   });
@@ -325,7 +262,7 @@ describe('linkgate-codegrant-signup', () => {
   it("reports a link that failed at the provider with the BFF's code, and closes the popup", async () => {
     const bff = await fakeLinkBff();
     const element = await mountSignup(signupAttributes(bff));
-    const linkId = await start(element);
+    const linkId = await startLink(element);
     const error = nextEvent(element, 'linkgate-error');
     await bff.setStatus(linkId, 'failed', { code: 'PROVIDER_REJECTED', message: 'The wallet said no.' });
     assertEqual(
@@ -334,7 +271,7 @@ describe('linkgate-codegrant-signup', () => {
       'error detail',
     );
     await element.updateComplete;
-    assertEqual(popups[0]?.closed, true, 'the popup was closed');
+    assertEqual(fixture.popups[0]?.closed, true, 'the popup was closed');
     assertEqual(statusOf(element).textContent, 'The provider declined the request.', 'status');
   });
 
@@ -345,7 +282,7 @@ describe('linkgate-codegrant-signup', () => {
     const error = await nextEvent(element, 'linkgate-error');
     assertEqual(error.detail, { code: 'RATE_LIMITED', message: 'Slow down.', retryable: true }, 'detail');
     await element.updateComplete;
-    assertEqual(popups[0]?.closed, true, 'the popup was closed');
+    assertEqual(fixture.popups[0]?.closed, true, 'the popup was closed');
     assertEqual(element.getAttribute('state'), 'failed', 'state');
     assertEqual(
       statusOf(element).textContent,
@@ -353,22 +290,21 @@ describe('linkgate-codegrant-signup', () => {
       'text',
     );
 
-    await start(element);
-    assertEqual(popups.length, 2, 'popups after the second click');
+    await startLink(element);
+    assertEqual(fixture.popups.length, 2, 'popups after the second click');
   });
 
-  it('is unavailable, disabled and makes no request for another provider or payment method', async () => {
+  it('is unavailable, disabled and makes no request without a provider, a payment method or a usable api-base', async () => {
     const bff = await fakeLinkBff();
     const cases: Record<string, string>[] = [
-      { provider: 'igv', 'payment-method': 'AlipayHK' },
-      { provider: 'pingpong', 'payment-method': 'PayPal' },
-      { provider: 'pingpong', 'payment-method': 'alipayhk' },
-      { provider: 'pingpong' },
       { 'payment-method': 'AlipayHK' },
-      { provider: 'toString', 'payment-method': 'AlipayHK' },
+      { provider: '', 'payment-method': 'AlipayHK' },
+      { provider: 'pingpong' },
+      { provider: 'pingpong', 'payment-method': '' },
+      { provider: 'pingpong', 'payment-method': 'AlipayHK', 'api-base': 'http://[::1' },
     ];
     for (const attributes of cases) {
-      const element = await mountSignup({ ...attributes, 'api-base': bff.apiBase, 'session-token': 't' });
+      const element = await mountSignup({ 'api-base': bff.apiBase, 'session-token': 't', ...attributes });
       const label = JSON.stringify(attributes);
       assertEqual(element.getAttribute('state'), 'unavailable', `state of ${label}`);
       assert(shadowButton(element).disabled, `disabled for ${label}`);
@@ -376,32 +312,53 @@ describe('linkgate-codegrant-signup', () => {
       shadowButton(element).click();
     }
     await delay(50);
-    assertEqual(popups.length, 0, 'popups');
+    assertEqual(fixture.popups.length, 0, 'popups');
     assertEqual((await bff.requests()).length, 0, 'requests');
   });
 
-  it('takes each of the nine wallets, labels them in en, ko and zh-HK, and keeps a slotted label', async () => {
+  it('leaves the choice of provider and wallet to the BFF: a refused one fails, a disabled one is unavailable', async () => {
+    const bff = await fakeLinkBff(
+      {},
+      errorAnswer(400, 'INVALID_REQUEST', 'Unknown payment method.'),
+      errorAnswer(503, 'PROVIDER_DISABLED', 'Disabled.'),
+    );
+    const element = await mountSignup(
+      signupAttributes(bff, { provider: 'any-provider', 'payment-method': 'Any' }),
+    );
+    assertEqual(element.getAttribute('state'), 'idle', 'state before the BFF was asked');
+    shadowButton(element).click();
+    const refused = await nextEvent(element, 'linkgate-error');
+    assertEqual(refused.detail.code, 'INVALID_REQUEST', 'code of the refusal');
+    await element.updateComplete;
+    assertEqual(element.getAttribute('state'), 'failed', 'state after the refusal');
+
+    shadowButton(element).click();
+    const disabled = await nextEvent(element, 'linkgate-error');
+    assertEqual(disabled.detail.code, 'PROVIDER_DISABLED', 'code of the disabled provider');
+    await element.updateComplete;
+    assertEqual(element.getAttribute('state'), 'unavailable', 'state after PROVIDER_DISABLED');
+    assert(shadowButton(element).disabled, 'disabled after PROVIDER_DISABLED');
+    assertEqual(
+      JSON.parse((await bff.requests())[0]?.body ?? '{}'),
+      { provider: 'any-provider', paymentMethod: 'Any' },
+      'the element sent the choice as it was given',
+    );
+    assertEqual(fixture.popups.filter((popup) => !popup.closed).length, 0, 'open popups');
+  });
+
+  it('labels any wallet by its name in en, ko and zh-HK, and keeps a slotted label', async () => {
     const bff = await fakeLinkBff();
-    const wallets = ['AlipayHK', 'Alipay', 'GCash', 'DANA', 'Kakaopay', 'TNG eWallet', 'Boost', 'True Money'];
-    for (const wallet of [...wallets, 'Rabbit LINE Pay']) {
-      const element = await mountSignup({
-        provider: 'pingpong',
-        'payment-method': wallet,
-        'api-base': bff.apiBase,
-      });
+    for (const wallet of ['AlipayHK', 'TNG eWallet', 'Rabbit LINE Pay']) {
+      const element = await mountSignup(signupAttributes(bff, { 'payment-method': wallet }));
       assertEqual(element.getAttribute('state'), 'idle', `state for ${wallet}`);
       assertEqual(shadowButton(element).textContent?.trim(), `Sign up with ${wallet}`, `label for ${wallet}`);
     }
-    const korean = await mountSignup({ provider: 'pingpong', 'payment-method': 'Kakaopay', locale: 'ko' });
+    const korean = await mountSignup(signupAttributes(bff, { 'payment-method': 'Kakaopay', locale: 'ko' }));
     assertEqual(shadowButton(korean).textContent?.trim(), 'Kakaopay(으)로 가입하기', 'ko label');
-    const chinese = await mountSignup({
-      provider: 'pingpong',
-      'payment-method': 'AlipayHK',
-      locale: 'zh-HK',
-    });
+    const chinese = await mountSignup(signupAttributes(bff, { locale: 'zh-HK' }));
     assertEqual(shadowButton(chinese).textContent?.trim(), '使用 AlipayHK 登記', 'zh-HK label');
 
-    const slotted = await mountSignup({ provider: 'pingpong', 'payment-method': 'GCash' }, 'Link GCash');
+    const slotted = await mountSignup(signupAttributes(bff, { 'payment-method': 'GCash' }), 'Link GCash');
     const slot = shadowButton(slotted).querySelector('slot');
     assertEqual(
       slot?.assignedNodes().map((node) => node.textContent),

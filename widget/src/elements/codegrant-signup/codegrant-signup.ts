@@ -1,26 +1,8 @@
 import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import { PopupController } from '../../controllers/popup.ts';
+import { LinkController } from '../../controllers/link.ts';
 import { textsFor } from '../../i18n.ts';
 import { LinkgateElement, defineElement } from '../base.ts';
 import { codegrantSignupStyles } from './codegrant-signup.styles.ts';
-
-/** The providers with a CodeGrant wallet sign-up, each with the wallets (`payment-method`) it offers. */
-const signupWallets: ReadonlyMap<string, readonly string[]> = new Map([
-  [
-    'pingpong',
-    [
-      'AlipayHK',
-      'Alipay',
-      'GCash',
-      'DANA',
-      'Kakaopay',
-      'TNG eWallet',
-      'Boost',
-      'True Money',
-      'Rabbit LINE Pay',
-    ],
-  ],
-]);
 
 /**
  * A button that signs the buyer up with a wallet through the provider's CodeGrant page, opened in a
@@ -33,14 +15,14 @@ const signupWallets: ReadonlyMap<string, readonly string[]> = new Map([
  * unavailable it is `disabled`, out of the tab order. Every state change is also announced as text
  * in the `status` live region.
  *
- * @attr provider - The provider id; only `pingpong` has CodeGrant sign-up.
- * @attr payment-method - The wallet: `AlipayHK`, `Alipay`, `GCash`, `DANA`, `Kakaopay`, `TNG eWallet`,
- *   `Boost`, `True Money` or `Rabbit LINE Pay`.
+ * @attr provider - The provider id, as the BFF names it.
+ * @attr payment-method - The wallet, as the BFF names it; the BFF answers which wallets it offers.
  * @attr api-base - The BFF's base URL; defaults to the page's origin.
  * @attr session-token - The bearer session token from `POST /v1/sessions`.
  * @attr locale - `en`, `ko` or `zh-HK`; defaults to the closest `lang`.
  * @attr state - Reflected: `idle`, `working`, `pending`, `linked`, `failed`, `cancelled`, or
- *   `unavailable` when `provider` or `payment-method` is unusable.
+ *   `unavailable` when `provider`, `payment-method` or `api-base` is missing or unusable, or the BFF
+ *   answered that the provider is disabled.
  *
  * @slot - The button's label; defaults to e.g. "Sign up with AlipayHK" in the element's locale.
  *
@@ -82,14 +64,14 @@ export class LinkgateCodegrantSignup extends LinkgateElement {
   declare provider: string | undefined;
   declare paymentMethod: string | undefined;
 
-  readonly #popup = new PopupController(this, {
+  readonly #link = new LinkController(this, {
     client: () => this.createClient(),
     provider: () => (this.#available() ? this.provider : undefined),
     focusTarget: () => this.renderRoot.querySelector('button'),
   });
 
   protected override willUpdate(): void {
-    this.state = this.#available() ? this.#popup.state : 'unavailable';
+    this.state = this.#available() ? this.#link.state : 'unavailable';
   }
 
   protected override render(): TemplateResult {
@@ -106,20 +88,18 @@ export class LinkgateCodegrantSignup extends LinkgateElement {
         @click=${this.#onClick}
       >
         ${label}</button
-      ><span part="status" role="status">${this.statusText(this.#popup.error, wallet)}</span>`;
+      ><span part="status" role="status">${this.statusText(this.#link.error, wallet)}</span>`;
   }
 
   #available(): boolean {
-    const { provider, paymentMethod } = this;
-    const wallets = provider === undefined ? undefined : signupWallets.get(provider);
-    return !!wallets && wallets.includes(paymentMethod ?? '') && this.hasUsableApiBase;
+    return !!this.provider && !!this.paymentMethod && this.hasUsableApiBase;
   }
 
   #onClick(): void {
     const { provider, paymentMethod } = this;
     if (!provider || this.state === 'unavailable') return;
     const client = this.createClient();
-    this.#popup.launch((mode, signal) =>
+    this.#link.launch((mode, signal) =>
       // Only a full-page redirect needs the way back; a popup reports to this page instead.
       client.createLink(
         { provider, paymentMethod, returnTo: mode === 'redirect' ? window.location.href : undefined },

@@ -5,75 +5,46 @@ import {
   mountSsoLink,
   nextEvent,
   realOpenBlank,
-  recordNavigation,
   shadowLink,
-  unmountAll,
   waitFor,
-  type NavigationRecord,
 } from '../../../test-support/elements.ts';
 import { errorAnswer, fakeBff, freshCode } from '../../../test-support/fake-bff.ts';
-import { afterEach, beforeEach, describe, it } from '../../../test-support/mocha.ts';
+import { ssoAttributes, ssoPath, useElementFixture } from '../../../test-support/fixture.ts';
+import { describe, it } from '../../../test-support/mocha.ts';
 import { pageNavigation } from '../../navigation.ts';
 
-const path = '/items/2001591587541073922';
-
 describe('linkgate-sso-link in a new tab', () => {
-  let navigation: NavigationRecord;
-
-  beforeEach(() => {
-    navigation = recordNavigation();
-  });
-
-  afterEach(() => {
-    unmountAll();
-  });
+  const fixture = useElementFixture();
 
   it('with target=_blank opens a blank tab within the click, detaches its opener, then navigates it', async () => {
     const bff = await fakeBff(freshCode);
-    const element = await mountSsoLink({
-      provider: 'igv',
-      path,
-      target: '_blank',
-      'api-base': bff.apiBase,
-      'session-token': 't',
-    });
+    const element = await mountSsoLink(ssoAttributes(bff, { target: '_blank' }));
     shadowLink(element).click();
-    assertEqual(navigation.tabs.length, 1, 'tabs opened before click() returned');
-    const [tab] = navigation.tabs;
+    assertEqual(fixture.navigation.tabs.length, 1, 'tabs opened before click() returned');
+    const [tab] = fixture.navigation.tabs;
     assertEqual(tab?.opener, null, 'opener of the new tab');
     assertEqual(tab?.replaced, [], 'navigations of the tab before the answer');
 
     await nextEvent(element, 'linkgate-redirect');
     assertEqual(tab?.replaced.length, 1, 'navigations of the tab');
     assert(codeOf(tab?.replaced[0]), 'the tab went to a URL with a code');
-    assertEqual(navigation.assigned, [], 'navigations of this tab');
+    assertEqual(fixture.navigation.assigned, [], 'navigations of this tab');
     assertEqual(tab?.closed, false, 'the tab stays open');
   });
 
   it('with target=_blank closes the blank tab when the request fails', async () => {
     const bff = await fakeBff(errorAnswer(502, 'PROVIDER_REJECTED', 'Rejected.'));
-    const element = await mountSsoLink({
-      provider: 'igv',
-      path,
-      target: '_blank',
-      'api-base': bff.apiBase,
-      'session-token': 't',
-    });
+    const element = await mountSsoLink(ssoAttributes(bff, { target: '_blank' }));
     shadowLink(element).click();
     await nextEvent(element, 'linkgate-error');
-    assertEqual(navigation.tabs.length, 1, 'tabs opened');
-    assertEqual(navigation.tabs[0]?.closed, true, 'the tab was closed');
-    assertEqual(navigation.tabs[0]?.replaced, [], 'navigations of the tab');
+    assertEqual(fixture.navigation.tabs.length, 1, 'tabs opened');
+    assertEqual(fixture.navigation.tabs[0]?.closed, true, 'the tab was closed');
+    assertEqual(fixture.navigation.tabs[0]?.replaced, [], 'navigations of the tab');
   });
 
   it('treats ctrl, meta, shift and middle clicks as target=_blank', async () => {
     const bff = await fakeBff(freshCode, freshCode, freshCode, freshCode);
-    const element = await mountSsoLink({
-      provider: 'igv',
-      path,
-      'api-base': bff.apiBase,
-      'session-token': 't',
-    });
+    const element = await mountSsoLink(ssoAttributes(bff));
     const clicks = [
       new MouseEvent('click', { bubbles: true, cancelable: true, composed: true, ctrlKey: true }),
       new MouseEvent('click', { bubbles: true, cancelable: true, composed: true, metaKey: true }),
@@ -85,9 +56,9 @@ describe('linkgate-sso-link in a new tab', () => {
       assert(click.defaultPrevented, `${click.type} does not follow the placeholder href`);
       await nextEvent(element, 'linkgate-redirect');
     }
-    assertEqual(navigation.assigned, [], 'navigations of this tab');
+    assertEqual(fixture.navigation.assigned, [], 'navigations of this tab');
     assertEqual(
-      navigation.tabs.map((tab) => tab.replaced.length),
+      fixture.navigation.tabs.map((tab) => tab.replaced.length),
       [1, 1, 1, 1],
       'each click navigated its own new tab',
     );
@@ -95,17 +66,11 @@ describe('linkgate-sso-link in a new tab', () => {
 
   it('falls back to this tab when the popup is blocked', async () => {
     const bff = await fakeBff(freshCode);
-    const element = await mountSsoLink({
-      provider: 'igv',
-      path,
-      target: '_blank',
-      'api-base': bff.apiBase,
-      'session-token': 't',
-    });
-    navigation.blockPopups = true;
+    const element = await mountSsoLink(ssoAttributes(bff, { target: '_blank' }));
+    fixture.navigation.blockPopups = true;
     shadowLink(element).click();
     await nextEvent(element, 'linkgate-redirect');
-    assertEqual(navigation.assigned.length, 1, 'navigations of this tab');
+    assertEqual(fixture.navigation.assigned.length, 1, 'navigations of this tab');
   });
 
   it('opens a real detached tab on a real Enter and navigates it to the code', async () => {
@@ -116,13 +81,7 @@ describe('linkgate-sso-link in a new tab', () => {
       return tab;
     };
     const bff = await fakeBff(freshCode);
-    const element = await mountSsoLink({
-      provider: 'igv',
-      path,
-      target: '_blank',
-      'api-base': bff.apiBase,
-      'session-token': 't',
-    });
+    const element = await mountSsoLink(ssoAttributes(bff, { target: '_blank' }));
     const redirected = nextEvent(element, 'linkgate-redirect');
     shadowLink(element).focus();
     await sendKeys({ press: 'Enter' });
@@ -131,7 +90,7 @@ describe('linkgate-sso-link in a new tab', () => {
     try {
       await redirected;
       await waitFor(() => tab.location.pathname.startsWith('/fake-bff/landing/'), 'the tab to land');
-      assertEqual(tab.location.pathname, `/fake-bff/landing${path}`, 'path of the tab');
+      assertEqual(tab.location.pathname, `/fake-bff/landing${ssoPath}`, 'path of the tab');
       assert(tab.location.search.includes('authorizationCode='), 'the tab carries a code');
       assertEqual(tab.opener, null, 'opener of the tab');
     } finally {

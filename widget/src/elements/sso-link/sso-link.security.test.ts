@@ -4,15 +4,13 @@ import {
   messageOf,
   mountSsoLink,
   nextEvent,
-  recordNavigation,
+  recordLinkgateEvents,
   shadowLink,
-  unmountAll,
-  type NavigationRecord,
 } from '../../../test-support/elements.ts';
 import { errorAnswer, fakeBff, freshCode, redirectAnswer } from '../../../test-support/fake-bff.ts';
-import { afterEach, beforeEach, describe, it } from '../../../test-support/mocha.ts';
+import { ssoAttributes, ssoPath, useElementFixture } from '../../../test-support/fixture.ts';
+import { describe, it } from '../../../test-support/mocha.ts';
 
-const path = '/items/2001591587541073922';
 const markup = '<img src=x onerror="window.linkgateMarkupRan = true">';
 
 declare global {
@@ -21,34 +19,14 @@ declare global {
   }
 }
 
-function recordLinkgateEvents(element: HTMLElement): Event[] {
-  const events: Event[] = [];
-  const types = ['ready', 'start', 'pending', 'linked', 'cancelled', 'redirect', 'error'];
-  for (const type of types) element.addEventListener(`linkgate-${type}`, (event) => events.push(event));
-  return events;
-}
-
 describe('linkgate-sso-link under attack and faults', () => {
-  let navigation: NavigationRecord;
+  const fixture = useElementFixture();
 
-  beforeEach(() => {
-    navigation = recordNavigation();
-  });
-
-  afterEach(() => {
-    unmountAll();
-  });
-
-  it('sends POST JSON {path} with the bearer token and no cookie', async () => {
+  it('sends POST JSON {ssoPath} with the bearer token and no cookie', async () => {
     document.cookie = 'linkgate-probe=1; path=/';
     try {
       const bff = await fakeBff(freshCode);
-      const element = await mountSsoLink({
-        provider: 'igv',
-        path,
-        'api-base': bff.apiBase,
-        'session-token': 'tok-1',
-      });
+      const element = await mountSsoLink(ssoAttributes(bff, { 'session-token': 'tok-1' }));
       shadowLink(element).click();
       await nextEvent(element, 'linkgate-redirect');
       assertEqual(
@@ -73,12 +51,7 @@ describe('linkgate-sso-link under attack and faults', () => {
 
   it('on SESSION_EXPIRED calls sessionTokenProvider once, retries with its token and keeps it', async () => {
     const bff = await fakeBff(errorAnswer(401, 'SESSION_EXPIRED', 'Expired.'), freshCode, freshCode);
-    const element = await mountSsoLink({
-      provider: 'igv',
-      path,
-      'api-base': bff.apiBase,
-      'session-token': 'old',
-    });
+    const element = await mountSsoLink(ssoAttributes(bff, { 'session-token': 'old' }));
     let calls = 0;
     element.sessionTokenProvider = async () => {
       calls += 1;
@@ -92,18 +65,13 @@ describe('linkgate-sso-link under attack and faults', () => {
     assertEqual(calls, 1, 'provider calls');
     const tokens = (await bff.requests()).map((request) => request.authorization);
     assertEqual(tokens, ['Bearer old', 'Bearer new-1', 'Bearer new-1'], 'bearer tokens sent');
-    assertEqual(navigation.assigned.length, 2, 'navigations');
+    assertEqual(fixture.navigation.assigned.length, 2, 'navigations');
   });
 
   it('surfaces a second SESSION_EXPIRED as an error without calling the provider again', async () => {
     const expired = errorAnswer(401, 'SESSION_EXPIRED', 'Expired.');
     const bff = await fakeBff(expired, expired);
-    const element = await mountSsoLink({
-      provider: 'igv',
-      path,
-      'api-base': bff.apiBase,
-      'session-token': 'old',
-    });
+    const element = await mountSsoLink(ssoAttributes(bff, { 'session-token': 'old' }));
     let calls = 0;
     element.sessionTokenProvider = async () => {
       calls += 1;
@@ -121,7 +89,7 @@ describe('linkgate-sso-link under attack and faults', () => {
       'error detail',
     );
     assertEqual(element.getAttribute('state'), 'failed', 'state');
-    assertEqual(navigation.assigned, [], 'navigations');
+    assertEqual(fixture.navigation.assigned, [], 'navigations');
   });
 
   it('renders markup in a label or a server message as text: no element is created, nothing runs', async () => {
@@ -129,10 +97,7 @@ describe('linkgate-sso-link under attack and faults', () => {
       errorAnswer(502, 'PROVIDER_REJECTED', markup),
       errorAnswer(502, 'A_CODE_FROM_A_NEWER_BFF', markup),
     );
-    const element = await mountSsoLink(
-      { provider: 'igv', path, 'api-base': bff.apiBase, 'session-token': 't' },
-      markup,
-    );
+    const element = await mountSsoLink(ssoAttributes(bff), markup);
     shadowLink(element).click();
     const known = await nextEvent(element, 'linkgate-error');
     await element.updateComplete;
@@ -159,17 +124,12 @@ describe('linkgate-sso-link under attack and faults', () => {
   ]) {
     it(`refuses the redirect URL ${redirectUrl} with UNSAFE_REDIRECT and navigates nowhere`, async () => {
       const bff = await fakeBff(redirectAnswer(redirectUrl), redirectAnswer(redirectUrl));
-      const element = await mountSsoLink({
-        provider: 'igv',
-        path,
-        'api-base': bff.apiBase,
-        'session-token': 't',
-      });
+      const element = await mountSsoLink(ssoAttributes(bff));
       const events = recordLinkgateEvents(element);
       shadowLink(element).click();
       const error = await nextEvent(element, 'linkgate-error');
       assertEqual(error.detail.code, 'UNSAFE_REDIRECT', 'error code');
-      assertEqual(navigation.assigned, [], 'navigations');
+      assertEqual(fixture.navigation.assigned, [], 'navigations');
       assertEqual(
         events.map((event) => event.type),
         ['linkgate-start', 'linkgate-error'],
@@ -180,8 +140,8 @@ describe('linkgate-sso-link under attack and faults', () => {
       await element.updateComplete;
       shadowLink(element).click();
       await nextEvent(element, 'linkgate-error');
-      assertEqual(navigation.tabs[0]?.replaced, [], 'navigations of the new tab');
-      assertEqual(navigation.tabs[0]?.closed, true, 'the new tab was closed');
+      assertEqual(fixture.navigation.tabs[0]?.replaced, [], 'navigations of the new tab');
+      assertEqual(fixture.navigation.tabs[0]?.closed, true, 'the new tab was closed');
     });
   }
 
@@ -196,7 +156,7 @@ describe('linkgate-sso-link under attack and faults', () => {
     document.addEventListener('linkgate-redirect', listener);
     try {
       element.setAttribute('provider', 'igv');
-      element.setAttribute('path', path);
+      element.setAttribute('path', ssoPath);
       element.setAttribute('api-base', bff.apiBase);
       element.setAttribute('session-token', 'secret-token');
       document.body.append(element);
@@ -233,7 +193,7 @@ describe('linkgate-sso-link under attack and faults', () => {
       'events',
     );
     assertEqual(bubbled, ['linkgate-redirect'], 'events seen by the document');
-    const code = new URL(navigation.assigned[0] ?? 'x:').searchParams.get('authorizationCode');
+    const code = new URL(fixture.navigation.assigned[0] ?? 'x:').searchParams.get('authorizationCode');
     assert(code, 'the navigation carried a code');
     const serialized = JSON.stringify(seen);
     assert(!serialized.includes('secret-token'), 'no event carries the session token');
@@ -245,12 +205,7 @@ describe('linkgate-sso-link under attack and faults', () => {
 
   it('goes to failed with the error text, and back to working on the next activation', async () => {
     const bff = await fakeBff(errorAnswer(429, 'RATE_LIMITED', 'Slow down.', true), { delayMs: 100 });
-    const element = await mountSsoLink({
-      provider: 'igv',
-      path,
-      'api-base': bff.apiBase,
-      'session-token': 't',
-    });
+    const element = await mountSsoLink(ssoAttributes(bff));
     shadowLink(element).click();
     await nextEvent(element, 'linkgate-error');
     await element.updateComplete;
@@ -272,25 +227,19 @@ describe('linkgate-sso-link under attack and faults', () => {
 
   it('abandons a launch when removed: no navigation, no error event, the blank tab is closed', async () => {
     const bff = await fakeBff({ delayMs: 150 });
-    const element = await mountSsoLink({
-      provider: 'igv',
-      path,
-      target: '_blank',
-      'api-base': bff.apiBase,
-      'session-token': 't',
-    });
+    const element = await mountSsoLink(ssoAttributes(bff, { target: '_blank' }));
     const events = recordLinkgateEvents(element);
     shadowLink(element).click();
     element.remove();
-    assertEqual(navigation.tabs[0]?.closed, true, 'the tab was closed at once');
+    assertEqual(fixture.navigation.tabs[0]?.closed, true, 'the tab was closed at once');
     await delay(300);
     assertEqual(
       events.map((event) => event.type),
       ['linkgate-start'],
       'events',
     );
-    assertEqual(navigation.tabs[0]?.replaced, [], 'navigations of the tab');
-    assertEqual(navigation.assigned, [], 'navigations');
+    assertEqual(fixture.navigation.tabs[0]?.replaced, [], 'navigations of the tab');
+    assertEqual(fixture.navigation.assigned, [], 'navigations');
     assertEqual(element.getAttribute('state'), 'idle', 'state');
   });
 });

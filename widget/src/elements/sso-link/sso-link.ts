@@ -1,5 +1,4 @@
-import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { LinkgateClient, RequestOptions, SsoRedirect } from '../../client.ts';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { LaunchController } from '../../controllers/launch.ts';
 import { LinkgateErrorEvent, LinkgateRedirectEvent, LinkgateStartEvent } from '../../events.ts';
 import { textsFor } from '../../i18n.ts';
@@ -7,20 +6,12 @@ import { checkRedirect, pageNavigation, type OpenedTab } from '../../navigation.
 import { LinkgateElement, defineElement } from '../base.ts';
 import { ssoLinkStyles } from './sso-link.styles.ts';
 
-type SsoRequest = (client: LinkgateClient, path: string, options: RequestOptions) => Promise<SsoRedirect>;
-
-/** The providers with a single sign-on route, each resolved to its client call. */
-const ssoRequests: ReadonlyMap<string, SsoRequest> = new Map([
-  ['igv', (client, path, options) => client.ssoIgv(path, options)],
-]);
-
 /** A path on the provider's site: one leading slash, never `//host` or `/\host`. */
 const providerPath = /^\/(?![/\\])/;
 
 interface Destination {
   readonly provider: string;
   readonly path: string;
-  readonly request: SsoRequest;
 }
 
 /**
@@ -29,13 +20,14 @@ interface Destination {
  * `target="_blank"` (or a ctrl, meta, shift or middle click) a new tab opened at once inside the click
  * and navigated when the URL arrives. A new tab that a popup blocker refuses falls back to this tab.
  *
- * @attr provider - The provider id; only `igv` has single sign-on.
+ * @attr provider - The provider id, as the BFF names it; the BFF decides which have single sign-on.
  * @attr path - The page on the provider's site, e.g. `/items/2001591587541073922`.
  * @attr target - `_blank` to open the provider's page in a new tab.
  * @attr api-base - The BFF's base URL; defaults to the page's origin.
  * @attr session-token - The bearer session token from `POST /v1/sessions`.
  * @attr locale - `en`, `ko` or `zh-HK`; defaults to the closest `lang`.
- * @attr state - Reflected: `idle`, `working`, `failed`, or `unavailable` when `provider` or `path` is unusable.
+ * @attr state - Reflected: `idle`, `working`, `failed`, or `unavailable` when `provider`, `path` or `api-base`
+ *   is unusable or the BFF answered that the provider is disabled.
  *
  * @slot - The link's label.
  *
@@ -73,9 +65,15 @@ export class LinkgateSsoLink extends LinkgateElement {
   declare target: string | undefined;
 
   readonly #launch = new LaunchController(this);
+  /** The BFF answered PROVIDER_DISABLED; another provider or BFF may be usable. */
+  #disabled = false;
 
-  protected override willUpdate(): void {
-    this.state = this.#destination() ? this.#launch.state : 'unavailable';
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.#disabled && (changed.has('provider') || changed.has('apiBase'))) {
+      this.#disabled = false;
+      this.#launch.reset();
+    }
+    this.state = this.#destination() && !this.#disabled ? this.#launch.state : 'unavailable';
   }
 
   protected override render(): TemplateResult {
@@ -98,10 +96,9 @@ export class LinkgateSsoLink extends LinkgateElement {
 
   #destination(): Destination | undefined {
     const { provider, path } = this;
-    if (provider === undefined || path === undefined) return undefined;
-    const request = ssoRequests.get(provider);
-    if (!request || !providerPath.test(path) || !this.hasUsableApiBase) return undefined;
-    return { provider, path, request };
+    if (!provider || path === undefined || !providerPath.test(path) || !this.hasUsableApiBase)
+      return undefined;
+    return { provider, path };
   }
 
   #onClick(event: MouseEvent): void {
@@ -119,15 +116,15 @@ export class LinkgateSsoLink extends LinkgateElement {
 
   #activate(newTab: boolean): void {
     const destination = this.#destination();
-    if (!destination || this.#launch.state === 'working') return;
-    const { provider, path, request } = destination;
+    if (!destination || this.#disabled || this.#launch.state === 'working') return;
+    const { provider, path } = destination;
     // Opened now, inside the click, because popup blockers refuse a window opened after an await.
     const tab = newTab ? openDetachedTab() : undefined;
     const client = this.createClient();
     this.dispatchEvent(new LinkgateStartEvent());
     this.#launch.start({
       task: async (signal) => {
-        const { redirectUrl } = await request(client, path, { signal });
+        const { redirectUrl } = await client.sso(provider, path, { signal });
         return checkRedirect(redirectUrl, window.location.href);
       },
       succeeded: (url) => {
@@ -137,6 +134,7 @@ export class LinkgateSsoLink extends LinkgateElement {
       },
       failed: (error) => {
         tab?.close();
+        this.#disabled = error.code === 'PROVIDER_DISABLED';
         this.dispatchEvent(new LinkgateErrorEvent(error));
       },
       abandoned: () => tab?.close(),
