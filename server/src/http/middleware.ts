@@ -121,9 +121,24 @@ export function apiKeyAuth(apiKey: string): RequestHandler {
   };
 }
 
+/**
+ * Express's router and body parsers mark a request they cannot read (a path parameter that does
+ * not percent-decode, a body they refuse) with a 4xx `status`: the client's mistake, not a fault.
+ * Only errors they mark as safe to expose, or a URIError, count, so a stray `status` elsewhere does not.
+ */
+export function asClientError(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null || error instanceof LinkgateError) return error;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  const marked = expose === true || error instanceof URIError;
+  if (typeof status !== 'number' || status < 400 || status > 499 || !marked) return error;
+  const message = error instanceof URIError ? 'The path is not valid percent-encoded UTF-8.' : undefined;
+  return new LinkgateError('INVALID_REQUEST', message, { cause: error });
+}
+
 /** The one funnel from errors to answers; provider and library details go to the log only. */
 export function errorHandler(logger: Logger) {
-  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+  return (thrown: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const error = asClientError(thrown);
     const { status, body } = toErrorAnswer(error, req.requestId ?? 'unknown');
     const entry = {
       requestId: req.requestId,

@@ -4,6 +4,7 @@ import type { Links } from '../links/links.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Payments } from '../payments/payments.ts';
 import type { Notifications } from '../webhooks/notifications.ts';
+import { LinkgateError } from '../errors.ts';
 import { buildLinkRoutes } from './link-routes.ts';
 import { buildPaymentRoutes } from './payment-routes.ts';
 import type { Sessions } from '../sessions/sessions.ts';
@@ -97,5 +98,7 @@ export function buildRoutes(deps: RouteDeps): Router {
     }),
   );
   router.use(buildPaymentRoutes({ payments: deps.payments, merchant }));
+  // `/v1` is ours: an unknown path or method there answers in the contract's shape, not Express's page.
+  router.use('/v1', route('v1.unknown'), (_req, _res, next) => next(new LinkgateError('NOT_FOUND')));
   return router;
 }
