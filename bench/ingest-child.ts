@@ -66,6 +66,7 @@ serve({
         returnTo: null,
         tokenSealed: null,
         errorCode: null,
+        providerRef: null,
         createdAt: now,
         updatedAt: now,
         expiresAt: now + 3_600_000,

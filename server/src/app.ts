@@ -15,6 +15,7 @@ import { Sessions } from './sessions/sessions.ts';
 import { SsoLaunches } from './sso/launch.ts';
 import { LinkEvents } from './links/events.ts';
 import { Links } from './links/links.ts';
+import { LinkReturns } from './links/returns.ts';
 import { Payments } from './payments/payments.ts';
 import { Notifications } from './webhooks/notifications.ts';
 import { openStore } from './store/open.ts';
@@ -123,6 +124,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
     publicUrl,
     allowedOrigins: config.allowedOrigins,
   });
+  const returns = new LinkReturns({ registry, store: lazyStore, keyring, clock, events });
   const notifications = new Notifications({ registry, store: lazyStore, keyring, clock, events });
   const payments = new Payments({ registry, sessions, store: lazyStore, keyring, clock, publicUrl });
   const launchLimiter =
@@ -145,6 +147,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
       links,
       events,
       notifications,
+      returns,
       payments,
       metrics,
       launchLimiter,

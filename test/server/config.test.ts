@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import forge from 'node-forge';
 import { describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../../server/src/config/config.ts';
+import type * as SeedModule from '../../server/src/crypto/seed.ts';
 import type { IgvSettings } from '../../server/src/providers/igv/settings.ts';
 import { testMerchantKeys } from './support/harness.ts';
 
@@ -167,7 +168,7 @@ describe('start-up self-tests (SECURITY 21)', () => {
     vi.resetModules();
     // A cipher whose tables are wrong: every block comes out as zeros.
     vi.doMock('../../server/src/crypto/seed.ts', async (original) => ({
-      ...(await original<typeof import('../../server/src/crypto/seed.ts')>()),
+      ...(await original<typeof SeedModule>()),
       createSeed: () => ({
         encryptBlock: () => new Uint8Array(16),
         decryptBlock: () => new Uint8Array(16),

@@ -3,6 +3,7 @@ import { LinkgateError } from '../errors.ts';
 import type { LinkEvents } from '../links/events.ts';
 import { toView, type Links } from '../links/links.ts';
 import { refusedReturnPage, returnPage } from '../links/return-page.ts';
+import type { LinkReturns } from '../links/returns.ts';
 import { TERMINAL } from '../links/status.ts';
 import type { Notifications } from '../webhooks/notifications.ts';
 import { route } from './middleware.ts';
@@ -15,6 +16,7 @@ export interface LinkRouteDeps {
   links: Links;
   events: LinkEvents;
   notifications: Notifications;
+  returns: LinkReturns;
   cors: RequestHandler;
   session: RequestHandler;
   merchant: RequestHandler;
@@ -90,25 +92,29 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
     res.json(await links.unlink(String(req.params['linkId']), { requestId: req.requestId }));
   });
 
-  const form = express.urlencoded({ extended: false, limit: '16kb' });
+  // The provider's return is read raw: its charset and format are the adapter's to decode.
+  const form = express.raw({ type: () => true, limit: '16kb' });
   const refuse = (res: express.Response) => {
     const answer = refusedReturnPage();
     res.status(answer.status).set(answer.headers).send(answer.body);
   };
   router.all('/return/:provider', route('return'), async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'POST') throw new LinkgateError('NOT_FOUND');
-    // A body the parser refuses is a refused return, shown as the page a buyer can read.
+    // A body that cannot be read is a refused return, shown as the page a buyer can read.
     const parsed = await new Promise<boolean>((resolve) =>
       form(req, res, (error?: unknown) => resolve(!error)),
     );
     if (!parsed) return refuse(res);
-    const fromBody = (req.body as Record<string, unknown> | undefined)?.['state'];
-    const state = typeof req.query['state'] === 'string' ? req.query['state'] : fromBody;
-    const provider = String(req.params['provider']);
-    const link =
-      typeof state === 'string' && state.length <= 128
-        ? await links.consumeReturn(provider, state)
-        : undefined;
+    const link = await deps.returns.receive(
+      String(req.params['provider']),
+      {
+        method: req.method,
+        query: new URL(req.originalUrl, 'http://return.invalid').searchParams,
+        body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+        contentType: req.headers['content-type'],
+      },
+      { requestId: req.requestId },
+    );
     if (!link) return refuse(res);
     const answer = returnPage(link);
     res.status(answer.status).set(answer.headers).send(answer.body);

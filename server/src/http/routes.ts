@@ -1,6 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { LinkEvents } from '../links/events.ts';
 import type { Links } from '../links/links.ts';
+import type { LinkReturns } from '../links/returns.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Payments } from '../payments/payments.ts';
 import type { Notifications } from '../webhooks/notifications.ts';
@@ -30,6 +31,7 @@ export interface RouteDeps {
   links: Links;
   events: LinkEvents;
   notifications: Notifications;
+  returns: LinkReturns;
   payments: Payments;
   metrics: Metrics;
   launchLimiter: RateLimiter | undefined;
@@ -91,6 +93,7 @@ export function buildRoutes(deps: RouteDeps): Router {
       links: deps.links,
       events: deps.events,
       notifications: deps.notifications,
+      returns: deps.returns,
       cors,
       session,
       merchant,

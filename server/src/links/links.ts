@@ -85,6 +85,7 @@ export class Links {
       returnTo,
       tokenSealed: null,
       errorCode: null,
+      providerRef: null,
       createdAt: now,
       updatedAt: now,
       expiresAt: now + LINK_TTL_MS,
@@ -111,6 +112,7 @@ export class Links {
         this.deps.events.publish(link.linkId);
         return { linkId: link.linkId, status: 'linked' as const };
       }
+      if (started.providerRef !== undefined) await store.setLinkProviderRef(link.linkId, started.providerRef);
       return {
         linkId: link.linkId,
         status: 'pending' as const,
@@ -145,12 +147,6 @@ export class Links {
       return store.getLink(linkId);
     }
     return link;
-  }
-
-  /** The provider sent the buyer back: the one-time state gives the link, once. */
-  async consumeReturn(provider: string, state: string): Promise<LinkRow | undefined> {
-    const link = await this.deps.store.consumeLinkState(hashState(state), provider, this.deps.clock.now());
-    return link && (await this.current(link.linkId));
   }
 
   async list(merchantUserId: string) {

@@ -96,11 +96,14 @@ export type LinkOutcome =
   | { status: 'pending' };
 
 /**
- * Providers whose return carries the result: the adapter verifies the return against its pending
- * link and may call the provider (e.g. to exchange the result for a key). It throws
- * PROVIDER_REJECTED for a return that does not match the link; nothing is changed then.
+ * Providers whose return carries the result: the adapter checks the return against its pending
+ * link, then may call the provider (e.g. to exchange the result for a key). A return that does not
+ * match changes nothing; one that fails after the state is used ends the link `failed`.
  */
 export interface ReturnCapability {
+  /** Whether this return belongs to the pending link (its ids match); no provider call, no change. */
+  matches(received: ProviderReturn, link: PendingLink): boolean;
+  /** Finishes the link once its state is used; may call the provider. */
   complete(received: ProviderReturn, link: PendingLink, context: CallContext): Promise<LinkOutcome>;
 }
 

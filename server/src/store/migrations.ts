@@ -72,4 +72,7 @@ export const MIGRATIONS: readonly string[] = [
      response TEXT,
      created_at BIGINT NOT NULL
    );`,
+  // Additive only, so instances of the previous version keep running beside this one.
+  `ALTER TABLE links ADD COLUMN provider_ref TEXT;
+   CREATE INDEX links_by_expiry ON links(status, expires_at);`,
 ];

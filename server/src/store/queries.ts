@@ -107,6 +107,7 @@ export const insertLink = (db: Db, row: LinkRow) =>
     created_at: row.createdAt,
     updated_at: row.updatedAt,
     expires_at: row.expiresAt,
+    provider_ref: row.providerRef,
   });
 
 export const link = (db: Db, linkId: string) =>
@@ -147,6 +148,25 @@ export const consumeLinkState = (db: Db, stateHash: string, provider: string, at
     .where('provider', '=', provider)
     .where('state_used_at', 'is', null)
     .returning(LINK_COLUMNS);
+
+export const linkByState = (db: Db, stateHash: string) =>
+  db.selectFrom('links').select(LINK_COLUMNS).where('state_hash', '=', stateHash);
+
+export const setLinkProviderRef = (db: Db, linkId: string, providerRef: string) =>
+  db
+    .updateTable('links')
+    .set({ provider_ref: providerRef })
+    .where('link_id', '=', linkId)
+    .where('status', '=', 'pending');
+
+/** One UPDATE, safe from any number of instances at once: each link expires once. */
+export const expirePendingLinks = (db: Db, at: number) =>
+  db
+    .updateTable('links')
+    .set({ status: 'expired', updated_at: at })
+    .where('status', '=', 'pending')
+    .where('expires_at', '<=', at)
+    .returning('link_id as linkId');
 
 export const linkIdByRequest = (db: Db, provider: string, requestId: string) =>
   db

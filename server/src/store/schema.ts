@@ -34,6 +34,7 @@ export interface Schema {
     created_at: number;
     updated_at: number;
     expires_at: number;
+    provider_ref: string | null;
   };
   notifications: { provider: string; dedupe_key: string; received_at: number };
   payments: {
@@ -99,6 +100,7 @@ export const LINK_COLUMNS = [
   'created_at as createdAt',
   'updated_at as updatedAt',
   'expires_at as expiresAt',
+  'provider_ref as providerRef',
 ] as const;
 
 export const PAYMENT_COLUMNS = [

@@ -119,6 +119,18 @@ export class SqlStore implements Store {
     return this.prepared.first(queries.newestLinkForWallet, merchantUserId, provider, status, wallet);
   }
 
+  async getLinkByState(stateHash: string): Promise<LinkRow | undefined> {
+    return this.prepared.first(queries.linkByState, stateHash);
+  }
+
+  async setLinkProviderRef(linkId: string, providerRef: string): Promise<void> {
+    await this.prepared.changes(queries.setLinkProviderRef, linkId, providerRef);
+  }
+
+  async expirePendingLinks(at: number): Promise<string[]> {
+    return (await this.prepared.all(queries.expirePendingLinks, at)).map((row) => row.linkId);
+  }
+
   async consumeLinkState(stateHash: string, provider: string, at: number): Promise<LinkRow | undefined> {
     return this.prepared.first(queries.consumeLinkState, stateHash, provider, at);
   }

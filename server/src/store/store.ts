@@ -52,6 +52,8 @@ export interface LinkRow {
   createdAt: number;
   updatedAt: number;
   expiresAt: number;
+  /** The provider's own id for this attempt (not secret), checked when the buyer returns. */
+  providerRef: string | null;
 }
 
 export interface PaymentRow {
@@ -118,6 +120,12 @@ export interface Store {
     status: LinkStatus,
     wallet?: string,
   ): Promise<LinkRow | undefined>;
+  /** The link a return state belongs to, used or not; reading it changes nothing. */
+  getLinkByState(stateHash: string): Promise<LinkRow | undefined>;
+  /** Records the provider's id for a pending link. */
+  setLinkProviderRef(linkId: string, providerRef: string): Promise<void>;
+  /** Moves every pending link past its time to expired; returns their ids. */
+  expirePendingLinks(at: number): Promise<string[]>;
   /**
    * Marks a return state used and gives its link; a used or unknown state, or one that belongs to
    * another provider, gives undefined and changes nothing.

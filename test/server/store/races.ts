@@ -26,6 +26,7 @@ async function storeWithLink(open: () => Promise<Store>, linkId: string): Promis
     returnTo: null,
     tokenSealed: null,
     errorCode: null,
+    providerRef: null,
     createdAt: 1,
     updatedAt: 1,
     expiresAt: 1000,

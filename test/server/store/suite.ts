@@ -114,6 +114,7 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       merchantUserId: user,
       provider: 'pingpong',
       wallet: 'AlipayHK',
+      providerRef: null,
       status: 'pending',
       requestId: `req-${id}`,
       stateHash: `state-${id}`,
@@ -137,6 +138,35 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       expect((await store.consumeLinkState('state-l1', 'pingpong', 5))?.linkId).toBe('l1');
       expect(await store.consumeLinkState('state-l1', 'pingpong', 6)).toBeUndefined();
       expect(await store.consumeLinkState('state-unknown', 'pingpong', 6)).toBeUndefined();
+      await store.close();
+    });
+
+    it('reads a link by its return state without using it, and keeps the provider reference', async () => {
+      const store = await open();
+      await store.upsertUser(user('u4b'));
+      await store.insertLink(link('l1b', 'u4b'));
+      await store.setLinkProviderRef('l1b', 'reg-77');
+      expect(await store.getLinkByState('state-l1b')).toMatchObject({ linkId: 'l1b', providerRef: 'reg-77' });
+      expect((await store.getLinkByState('state-l1b'))?.stateUsedAt).toBeNull();
+      expect(await store.getLinkByState('state-unknown')).toBeUndefined();
+      // Only a pending link takes a reference: a finished one keeps what it had.
+      await store.transitionLink('l1b', ['pending'], 'failed', 7);
+      await store.setLinkProviderRef('l1b', 'reg-78');
+      expect((await store.getLink('l1b'))?.providerRef).toBe('reg-77');
+      await store.close();
+    });
+
+    it('expires pending links past their time, each once', async () => {
+      const store = await open();
+      await store.upsertUser(user('u4c'));
+      await store.insertLink(link('old', 'u4c', { expiresAt: 100 }));
+      await store.insertLink(link('young', 'u4c', { expiresAt: 500 }));
+      await store.insertLink(link('done', 'u4c', { expiresAt: 100, status: 'linked' }));
+      expect(await store.expirePendingLinks(200)).toEqual(['old']);
+      expect(await store.expirePendingLinks(200)).toEqual([]);
+      expect((await store.getLink('old'))?.status).toBe('expired');
+      expect((await store.getLink('young'))?.status).toBe('pending');
+      expect((await store.getLink('done'))?.status).toBe('linked');
       await store.close();
     });
 

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { HttpHandler } from 'msw';
 import { setupServer, type SetupServer } from 'msw/node';
 import { createApp, type Linkgate, type LinkgateDeps } from '../../../server/src/app.ts';
 import type { Config } from '../../../server/src/config/config.ts';
@@ -110,6 +111,8 @@ export async function startHarness(
     duplicates?: number;
     /** Also list the BFF's own origin, as a shop served from the same origin would. */
     allowOwnOrigin?: boolean;
+    /** More msw handlers, for a provider a test brings along. */
+    handlers?: HttpHandler[];
   } = {},
 ): Promise<Harness> {
   const clock = new FakeClock();
@@ -137,6 +140,7 @@ export async function startHarness(
     ...sandboxMswHandlers(IGV_BASE, igv.handle),
     ...sandboxMswHandlers(IGV_PAGES, igv.rootPages!.handle),
     ...sandboxMswHandlers(PINGPONG_BASE, pingpong.handle),
+    ...(options.handlers ?? []),
   );
   msw.events.on('request:start', ({ request }) => {
     if (!new URL(request.url).hostname.startsWith('127.')) upstream.push(request.url);
