@@ -6,7 +6,7 @@ import {
   startHarness,
   testIgvSettings,
   type Harness,
-} from './support/harness.ts';
+} from '../support/harness.ts';
 
 let h: Harness;
 beforeEach(async () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../server/src/store/sqlite.ts';
-import { IGV_BASE, startHarness, testMerchantKeys, type Harness } from './support/harness.ts';
+import { SqliteStore } from '../../../server/src/store/sqlite.ts';
+import { IGV_BASE, startHarness, testMerchantKeys, type Harness } from '../support/harness.ts';
 
 // Values that must never leave the server: each is planted where a careless path would echo it.
 const CANARY = {

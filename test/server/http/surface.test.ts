@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../server/src/store/sqlite.ts';
-import { BUYER, SHOP_ORIGIN, startHarness, type Harness } from './support/harness.ts';
+import { SqliteStore } from '../../../server/src/store/sqlite.ts';
+import { BUYER, SHOP_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
 
 let h: Harness;
 afterEach(async () => {

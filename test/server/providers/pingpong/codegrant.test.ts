@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pingpongSignOf } from '../../server/src/sandbox/pingpong/verify.ts';
-import { SqliteStore } from '../../server/src/store/sqlite.ts';
+import { pingpongSignOf } from '../../../../server/src/sandbox/pingpong/verify.ts';
+import { SqliteStore } from '../../../../server/src/store/sqlite.ts';
 import {
   BUYER,
   PINGPONG,
@@ -11,7 +11,7 @@ import {
   SHOP_ORIGIN,
   startHarness,
   type Harness,
-} from './support/harness.ts';
+} from '../../support/harness.ts';
 
 let h: Harness;
 afterEach(async () => {

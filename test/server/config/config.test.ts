@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { describe, expect, it, vi } from 'vitest';
-import { readConfig } from '../../server/src/config/config.ts';
-import type * as SeedModule from '../../server/src/crypto/seed.ts';
-import type { IgvSettings } from '../../server/src/providers/igv/settings.ts';
-import { testMerchantKeys } from './support/harness.ts';
+import { readConfig } from '../../../server/src/config/config.ts';
+import type * as SeedModule from '../../../server/src/crypto/seed.ts';
+import type { IgvSettings } from '../../../server/src/providers/igv/settings.ts';
+import { testMerchantKeys } from '../support/harness.ts';
 
 const igvOf = (config: { providers: Readonly<Record<string, unknown>> }) =>
   config.providers['igv'] as IgvSettings | undefined;
@@ -167,16 +167,16 @@ describe('start-up self-tests (SECURITY 21)', () => {
   it('refuses to become ready when the SEED known answers fail', async () => {
     vi.resetModules();
     // A cipher whose tables are wrong: every block comes out as zeros.
-    vi.doMock('../../server/src/crypto/seed.ts', async (original) => ({
+    vi.doMock('../../../server/src/crypto/seed.ts', async (original) => ({
       ...(await original<typeof SeedModule>()),
       createSeed: () => ({
         encryptBlock: () => new Uint8Array(16),
         decryptBlock: () => new Uint8Array(16),
       }),
     }));
-    const { createLinkgate } = await import('../../server/src/app.ts');
-    const { testConfig } = await import('./support/harness.ts');
-    const { collectingLogger } = await import('./support/logs.ts');
+    const { createLinkgate } = await import('../../../server/src/app.ts');
+    const { testConfig } = await import('../support/harness.ts');
+    const { collectingLogger } = await import('../support/logs.ts');
     const linkgate = createLinkgate(testConfig(), { logger: collectingLogger().logger });
     await expect(linkgate.ready).rejects.toThrow('crypto self-test failed: SEED known answers');
     // The process stays observable: alive, and not ready.
@@ -187,6 +187,6 @@ describe('start-up self-tests (SECURITY 21)', () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
     server.close();
-    vi.doUnmock('../../server/src/crypto/seed.ts');
+    vi.doUnmock('../../../server/src/crypto/seed.ts');
   });
 });

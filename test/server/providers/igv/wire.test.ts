@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
-import { igvCanonicalString, signIgvRequest } from '../../../server/src/providers/igv/wire.ts';
-import { verifyIgvSignature } from '../../../server/src/sandbox/igv/verify.ts';
-import { testMerchantKeys } from '../support/harness.ts';
+import { igvCanonicalString, signIgvRequest } from '../../../../server/src/providers/igv/wire.ts';
+import { verifyIgvSignature } from '../../../../server/src/sandbox/igv/verify.ts';
+import { testMerchantKeys } from '../../support/harness.ts';
 
 interface IgvVector {
   query: Record<string, string>;
@@ -13,7 +13,7 @@ interface IgvVector {
   signed: string;
 }
 const vectors = JSON.parse(
-  readFileSync(new URL('../../vectors/igv-canonical.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../vectors/igv-canonical.json', import.meta.url), 'utf8'),
 ) as { examples: IgvVector[] };
 
 /** node-forge's RSA is pure JavaScript: a verifier that shares nothing with OpenSSL or our code. */

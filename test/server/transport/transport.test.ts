@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { LinkgateError } from '../../server/src/errors.ts';
-import { Metrics } from '../../server/src/metrics.ts';
-import { createHttpClient } from '../../server/src/transport/http-client.ts';
-import { Transport, type TransportOptions } from '../../server/src/transport/transport.ts';
-import { FakeClock } from './support/clock.ts';
-import { collectingLogger } from './support/logs.ts';
+import { LinkgateError } from '../../../server/src/errors.ts';
+import { Metrics } from '../../../server/src/metrics.ts';
+import { createHttpClient } from '../../../server/src/transport/http-client.ts';
+import { Transport, type TransportOptions } from '../../../server/src/transport/transport.ts';
+import { FakeClock } from '../support/clock.ts';
+import { collectingLogger } from '../support/logs.ts';
 
 const servers: Server[] = [];
 const client = createHttpClient();

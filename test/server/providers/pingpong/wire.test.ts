@@ -4,10 +4,10 @@ import {
   pingpongEnvelope,
   pingpongSign,
   pingpongVerify,
-} from '../../../server/src/providers/pingpong/wire.ts';
+} from '../../../../server/src/providers/pingpong/wire.ts';
 
 const vectors = JSON.parse(
-  readFileSync(new URL('../../vectors/pingpong-sign.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../vectors/pingpong-sign.json', import.meta.url), 'utf8'),
 ) as { salt: string; request: Record<string, string>; response: Record<string, string> };
 
 describe('PingPong sign (vectors/pingpong-sign.json)', () => {
