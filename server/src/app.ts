@@ -6,7 +6,7 @@ import { runCryptoSelfTests } from './crypto/self-test.ts';
 import { accessLog, errorHandler, requestId } from './http/middleware.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { buildRoutes } from './http/routes.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger, describeError, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { PROVIDERS } from './providers/index.ts';
 import { enabledProviders, ProviderRegistry, type EnabledProvider } from './providers/registry.ts';
@@ -35,6 +35,8 @@ export interface LinkgateDeps {
   /** Backoff base of provider retries; tests shorten it. */
   backoffBaseMs?: number;
   breaker?: { threshold: number; cooldownMs: number };
+  /** How often pending links past their lifetime are expired; 0 turns the sweep off (tests sweep by hand). */
+  sweepIntervalMs?: number;
   /** The provider modules; by default every provider Linkgate knows. */
   providers?: readonly ProviderModule[];
 }
@@ -162,7 +164,18 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   );
   router.use(errorHandler(logger));
   router.ready = ready;
+  // Each instance sweeps; one UPDATE per sweep expires each link once, however many instances run.
+  const sweepMs = deps.sweepIntervalMs ?? 60_000;
+  const sweeper =
+    sweepMs > 0
+      ? setInterval(() => {
+          void ready
+            .then(() => links.sweep())
+            .catch((error: unknown) => logger.warn({ err: describeError(error) }, 'link sweep failed'));
+        }, sweepMs).unref()
+      : undefined;
   router.close = async () => {
+    clearInterval(sweeper);
     await ready.catch(() => undefined);
     ownHttp?.close();
     if (store && !deps.store) await store.close();

@@ -7,7 +7,7 @@ import type { LinkReturns } from '../links/returns.ts';
 import { TERMINAL } from '../links/status.ts';
 import type { Notifications } from '../webhooks/notifications.ts';
 import { route } from './middleware.ts';
-import { linkBody, parseBody } from './validation.ts';
+import { currentLinkQuery, linkBody, parseBody } from './validation.ts';
 
 const STREAM_LIMIT_MS = 10 * 60 * 1000;
 const HEARTBEAT_MS = 15_000;
@@ -46,6 +46,10 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
     });
     res.status(201).json(answer);
   });
+  router.get('/v1/links', route('links.current'), cors, session, async (req, res) => {
+    const { provider, paymentMethod } = parseBody(currentLinkQuery, { ...req.query });
+    res.json({ link: await links.currentOf(merchantUserId(res), provider, paymentMethod) });
+  });
   router.get('/v1/links/:linkId', route('links.view'), cors, session, async (req, res) => {
     res.json(await links.view(merchantUserId(res), String(req.params['linkId'])));
   });
@@ -76,7 +80,8 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
         last = text;
         res.write(`data: ${text}\n\n`);
       }
-      if (TERMINAL.has(view.status) || view.status === 'linked') close();
+      // A linked link stays followed: an unlink, by the shop or in the wallet, reaches the page too.
+      if (TERMINAL.has(view.status)) close();
     };
     const unsubscribe = deps.events.subscribe(linkId, () => void send().catch(close));
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);

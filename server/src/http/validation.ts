@@ -65,6 +65,11 @@ export const linkBody = z.strictObject({
   returnTo: text(2048).optional(),
 });
 
+export const currentLinkQuery = z.strictObject({
+  provider: z.string().min(1).max(32),
+  paymentMethod: text(40).optional(),
+});
+
 // Amounts as decimal strings (or numbers) up to two places, above zero and below a billion.
 const amount = z
   .union([z.string(), z.number()])

@@ -70,6 +70,10 @@ export class Links {
     const adapter = this.linkable(input.provider);
     const wallet = this.wallet(adapter, input.paymentMethod);
     const returnTo = input.returnTo === undefined ? null : this.checkReturnTo(input.returnTo);
+    // One live link per buyer, provider and wallet: a linked one is the answer, with no provider call.
+    const linked = await store.findLink(merchantUserId, adapter.id, 'linked', wallet);
+    if (linked) return { linkId: linked.linkId, status: 'linked' as const };
+    await this.supersede(merchantUserId, adapter.id, wallet);
     const now = clock.now();
     const state = randomBytes(32).toString('base64url');
     const link: LinkRow = {
@@ -123,6 +127,48 @@ export class Links {
       await store.transitionLink(link.linkId, LINK_FROM.failed, 'failed', clock.now(), { errorCode: code });
       throw error;
     }
+  }
+
+  /** A new start replaces a pending one: the older attempt can no longer finish. */
+  private async supersede(
+    merchantUserId: string,
+    provider: string,
+    wallet: string | undefined,
+  ): Promise<void> {
+    const { store, clock } = this.deps;
+    // Bounded: each round moves one link out of pending, and a buyer has few at once.
+    for (let round = 0; round < 20; round += 1) {
+      const pending = await store.findLink(merchantUserId, provider, 'pending', wallet);
+      if (!pending) return;
+      if (await store.transitionLink(pending.linkId, LINK_FROM.expired, 'expired', clock.now()))
+        this.deps.events.publish(pending.linkId);
+    }
+  }
+
+  /**
+   * Where the buyer stands with a provider (and wallet): the newest linked link, else the newest
+   * pending one, else none. What the elements ask on load and when the buyer changes.
+   */
+  async currentOf(merchantUserId: string, providerId: string, paymentMethod: string | undefined) {
+    const adapter = this.linkable(providerId);
+    const wallet = this.wallet(adapter, paymentMethod);
+    const { store } = this.deps;
+    const link =
+      (await store.findLink(merchantUserId, adapter.id, 'linked', wallet)) ??
+      (await this.livePending(merchantUserId, adapter.id, wallet));
+    return link ? { linkId: link.linkId, provider: link.provider, status: link.status } : null;
+  }
+
+  private async livePending(merchantUserId: string, provider: string, wallet: string | undefined) {
+    const pending = await this.deps.store.findLink(merchantUserId, provider, 'pending', wallet);
+    return pending && (await this.current(pending.linkId))?.status === 'pending' ? pending : undefined;
+  }
+
+  /** Expires every pending link past its time; safe to run from any number of instances at once. */
+  async sweep(): Promise<number> {
+    const expired = await this.deps.store.expirePendingLinks(this.deps.clock.now());
+    for (const linkId of expired) this.deps.events.publish(linkId);
+    return expired.length;
   }
 
   /** A buyer's own link; anyone else's is NOT_FOUND, as if it did not exist. */

@@ -197,8 +197,10 @@ export async function startHarness(
     async close() {
       await pingpong.idle();
       msw.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Open event streams would hold close() until they end: they are cut first.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      await closed;
       await linkgate.close();
       await store.close();
     },

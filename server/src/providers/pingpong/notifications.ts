@@ -60,6 +60,9 @@ export class PingPongNotifications implements NotificationCapability {
         dedupeKey,
         change: { kind: 'link', requestId, status: 'failed', errorCode: 'PROVIDER_REJECTED' },
       };
+    // The buyer left the wallet's page with Cancel: not a refusal (sign-up schema assumed, PROVIDERS.md).
+    if (status === 'CANCELLED' || status === 'CANCEL')
+      return { dedupeKey, change: { kind: 'link', requestId, status: 'cancelled' } };
     if (status === 'UNBIND') return { dedupeKey, change: { kind: 'link', requestId, status: 'unlinked' } };
     return { dedupeKey, change: undefined };
   }

@@ -225,7 +225,8 @@ export class PingPongSandbox {
       requestId: signUp.requestId,
       merchantUserId: signUp.merchantUserId,
       paymentMethod: { type: signUp.wallet },
-      status: approved ? 'SUCCESS' : 'FAILED',
+      // The buyer's own cancel is told apart from a refusal (an assumption: PingPong does not publish it).
+      status: approved ? 'SUCCESS' : 'CANCELLED',
       ...(approved ? { token: signUp.token } : {}),
     };
     this.notify(signUp.merchant, signUp.notificationUrl, notice);

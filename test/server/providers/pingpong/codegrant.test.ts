@@ -2,114 +2,44 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pingpongSignOf } from '../../../../server/src/sandbox/pingpong/verify.ts';
 import { SqliteStore } from '../../../../server/src/store/sqlite.ts';
+import { BUYER, PINGPONG_BASE, SHOP_ORIGIN, startHarness, type Harness } from '../../support/harness.ts';
 import {
-  BUYER,
-  PINGPONG,
-  PINGPONG_BASE,
-  SHOP_ORIGIN,
-  startHarness,
-  type Harness,
-} from '../../support/harness.ts';
+  browserAnswers,
+  countChanges,
+  getLink,
+  linked,
+  notification,
+  postNotification,
+  readEvents,
+  startLink,
+  wallet,
+} from '../../support/codegrant.ts';
 
 let h: Harness;
 afterEach(async () => {
   await h?.close();
 });
 
-/** Every browser-bound answer of a test, to search for what must never be in one. */
-let browserAnswers: string[] = [];
-
-async function browserJson(answer: Response) {
-  const text = await answer.text();
-  browserAnswers.push(text, JSON.stringify([...answer.headers]));
-  return { status: answer.status, body: JSON.parse(text) as Record<string, any> };
-}
-
-async function startLink(
-  token: string,
-  body: Record<string, unknown> = { provider: 'pingpong', paymentMethod: 'AlipayHK' },
-) {
-  return browserJson(await h.browser('/v1/links', { token, body }));
-}
-
-async function getLink(token: string, linkId: string) {
-  return browserJson(
-    await fetch(`${h.url}/v1/links/${linkId}`, {
-      headers: { origin: SHOP_ORIGIN, authorization: `Bearer ${token}` },
-    }),
-  );
-}
-
-/** The buyer presses a button on the sandbox wallet page; answers the redirect back to us. */
-async function wallet(authUrl: string, action: 'approve' | 'cancel'): Promise<string> {
-  const answer = await fetch(`${authUrl}/${action}`, { method: 'POST', redirect: 'manual' });
-  expect(answer.status).toBe(303);
-  await h.pingpong.idle();
-  return answer.headers.get('location')!;
-}
-
-/** A notification signed as PingPong signs it, by the sandbox's own signer. */
-function notification(business: Record<string, unknown>, salt = PINGPONG.salt) {
-  const envelope: Record<string, unknown> = {
-    accId: PINGPONG.accId,
-    clientId: PINGPONG.clientId,
-    code: '000000',
-    description: 'Success',
-    bizContent: JSON.stringify(business),
-    signType: 'SHA256',
-    version: '1.0',
-  };
-  envelope['sign'] = pingpongSignOf(envelope, salt, 'SHA256');
-  return JSON.stringify(envelope);
-}
-
-function postNotification(body: string) {
-  return fetch(`${h.url}/webhooks/pingpong`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-}
-
-function countChanges(harness: Harness): { changes: number } {
-  const counter = { changes: 0 };
-  const original = harness.store.applyNotification.bind(harness.store);
-  harness.store.applyNotification = async (...args) => {
-    const result = await original(...args);
-    if (result.changed) counter.changes += 1;
-    return result;
-  };
-  return counter;
-}
-
-async function linked(harness: Harness) {
-  const token = await harness.session();
-  const started = await startLink(token);
-  const back = await wallet(started.body['redirectUrl'], 'approve');
-  return { token, linkId: started.body['linkId'] as string, back };
-}
-
 describe('PingPong CodeGrant sign-up', () => {
   it('starts a link with a wallet page and becomes linked only when the notification arrives', async () => {
-    browserAnswers = [];
+    browserAnswers.length = 0;
     h = await startHarness();
     const token = await h.session();
-    const started = await startLink(token);
+    const started = await startLink(h, token);
     expect(started.status).toBe(201);
     expect(Object.keys(started.body).sort()).toEqual(['linkId', 'redirectUrl', 'status']);
     expect(started.body['status']).toBe('pending');
     expect(started.body['linkId']).toMatch(/^lnk_[A-Za-z0-9_-]{22}$/);
     expect(started.body['redirectUrl'].startsWith(`${PINGPONG_BASE}/wallet/`)).toBe(true);
-    expect((await getLink(token, started.body['linkId'])).body).toEqual({
+    expect((await getLink(h, token, started.body['linkId'])).body).toEqual({
       linkId: started.body['linkId'],
       provider: 'pingpong',
       status: 'pending',
     });
-    const back = await wallet(started.body['redirectUrl'], 'approve');
+    const back = await wallet(h, started.body['redirectUrl'], 'approve');
     expect(back).toMatch(new RegExp(`^${h.url}/return/pingpong\\?state=[A-Za-z0-9_-]{43}$`));
-    expect((await getLink(token, started.body['linkId'])).body['status']).toBe('linked');
+    expect((await getLink(h, token, started.body['linkId'])).body['status']).toBe('linked');
     // Two deliveries of the same notification, both acknowledged with an empty 2xx.
     expect(h.pingpong.deliveries.map((d) => [d.status, d.answered])).toEqual([
       ['SUCCESS', 200],
@@ -149,19 +79,29 @@ describe('PingPong CodeGrant sign-up', () => {
   it("refuses a return at another provider's route without using the state up", async () => {
     h = await startHarness();
     const token = await h.session();
-    const started = await startLink(token);
-    const back = await wallet(started.body['redirectUrl'], 'approve');
+    const started = await startLink(h, token);
+    const back = await wallet(h, started.body['redirectUrl'], 'approve');
     const state = new URL(back).searchParams.get('state')!;
     expect((await fetch(`${h.url}/return/igv?state=${state}`)).status).toBe(400);
     expect((await fetch(back)).status).toBe(200);
   });
 
-  it('makes a cancelled wallet sign-up failed', async () => {
+  it("ends cancelled, with no error, when the buyer presses the wallet page's Cancel", async () => {
     h = await startHarness();
     const token = await h.session();
-    const started = await startLink(token);
-    await wallet(started.body['redirectUrl'], 'cancel');
-    const view = await getLink(token, started.body['linkId']);
+    const started = await startLink(h, token);
+    await wallet(h, started.body['redirectUrl'], 'cancel');
+    const view = await getLink(h, token, started.body['linkId']);
+    expect(view.body).toEqual({ linkId: started.body['linkId'], provider: 'pingpong', status: 'cancelled' });
+  });
+
+  it('ends failed with PROVIDER_REJECTED when the wallet refuses the sign-up', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const started = await startLink(h, token);
+    const requestId = (await h.store.getLink(started.body['linkId']))!.requestId;
+    await postNotification(h, notification({ requestId, status: 'FAILED' }));
+    const view = await getLink(h, token, started.body['linkId']);
     expect(view.body).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_REJECTED' } });
   });
 
@@ -169,7 +109,7 @@ describe('PingPong CodeGrant sign-up', () => {
     h = await startHarness();
     const { linkId } = await linked(h);
     const other = await h.session({ merchantUserId: 'buyer-2', email: 'two@example.com' });
-    expect((await getLink(other, linkId)).status).toBe(404);
+    expect((await getLink(h, other, linkId)).status).toBe(404);
   });
 
   it('refuses unknown wallets, stray fields and returnTo off the allowed origins, with no upstream call', async () => {
@@ -182,7 +122,7 @@ describe('PingPong CodeGrant sign-up', () => {
       { provider: 'pingpong', paymentMethod: 'AlipayHK', extra: true },
       { provider: 'nope', paymentMethod: 'AlipayHK' },
     ]) {
-      const answer = await startLink(token, body);
+      const answer = await startLink(h, token, body);
       expect(answer.status).toBe(400);
     }
     expect(h.upstream).toEqual([]);
@@ -192,7 +132,7 @@ describe('PingPong CodeGrant sign-up', () => {
     h = await startHarness();
     h.pingpong.failNext('500000');
     const token = await h.session();
-    expect((await startLink(token)).status).toBe(201);
+    expect((await startLink(h, token)).status).toBe(201);
     expect(h.pingpong.calls.map((c) => c.code)).toEqual(['500000', '000000']);
   });
 
@@ -200,7 +140,7 @@ describe('PingPong CodeGrant sign-up', () => {
     h = await startHarness();
     h.pingpong.failNext('bad-sign');
     const token = await h.session();
-    const answer = await startLink(token);
+    const answer = await startLink(h, token);
     expect(answer.status).toBe(502);
     expect(answer.body['error'].code).toBe('PROVIDER_REJECTED');
     expect(h.pingpong.calls.filter((c) => c.path === '/v4/paymethod/bind')).toHaveLength(1);
@@ -209,19 +149,18 @@ describe('PingPong CodeGrant sign-up', () => {
   it('streams the status to the browser as it changes', async () => {
     h = await startHarness();
     const token = await h.session();
-    const started = await startLink(token);
+    const started = await startLink(h, token);
     const stream = await fetch(`${h.url}/v1/links/${started.body['linkId']}/events`, {
       headers: { origin: SHOP_ORIGIN, authorization: `Bearer ${token}`, accept: 'text/event-stream' },
     });
     expect(stream.headers.get('content-type')).toBe('text/event-stream');
     expect(stream.headers.get('access-control-allow-origin')).toBe(SHOP_ORIGIN);
-    const reading = stream.text();
-    await wallet(started.body['redirectUrl'], 'approve');
-    const events = (await reading)
-      .split('\n\n')
-      .filter((e) => e.startsWith('data: '))
-      .map((e) => JSON.parse(e.slice(6)).status);
-    expect(events).toEqual(['pending', 'linked']);
+    const reading = readEvents(stream, () => false);
+    await wallet(h, started.body['redirectUrl'], 'approve');
+    // Linked is not the end: the stream stays open, so an unlink by the shop reaches the page.
+    await expect.poll(async () => (await h.store.getLink(started.body['linkId']))?.status).toBe('linked');
+    expect((await h.merchant(`/v1/links/${started.body['linkId']}`, { method: 'DELETE' })).status).toBe(200);
+    expect(await reading).toMatchObject({ statuses: ['pending', 'linked', 'unlinked'], ended: true });
   });
 });
 
@@ -229,7 +168,7 @@ describe('PingPong notifications (SECURITY 16, 17, 18)', () => {
   it('answers a wrong or missing sign, or an unknown scheme, with 401 and changes nothing', async () => {
     h = await startHarness();
     const token = await h.session();
-    const started = await startLink(token);
+    const started = await startLink(h, token);
     const requestId = (h.pingpong as any).signUps.values().next().value.requestId as string;
     const forged = notification({ requestId, status: 'SUCCESS', token: 'ppt_forged' }, 'not-the-salt');
     for (const body of [
@@ -238,16 +177,16 @@ describe('PingPong notifications (SECURITY 16, 17, 18)', () => {
       'status=SUCCESS',
       '{"signType":"RSA"}',
     ]) {
-      expect((await postNotification(body)).status).toBe(401);
+      expect((await postNotification(h, body)).status).toBe(401);
     }
-    expect((await getLink(token, started.body['linkId'])).body['status']).toBe('pending');
+    expect((await getLink(h, token, started.body['linkId'])).body['status']).toBe('pending');
   });
 
   it('applies ten identical notifications at once as one change, acknowledging all ten', async () => {
     h = await startHarness();
     const counter = countChanges(h);
     const token = await h.session();
-    const started = await startLink(token);
+    const started = await startLink(h, token);
     const requestId = (h.pingpong as any).signUps.values().next().value.requestId as string;
     const body = notification({
       requestId,
@@ -255,29 +194,29 @@ describe('PingPong notifications (SECURITY 16, 17, 18)', () => {
       status: 'SUCCESS',
       token: 'ppt_x',
     });
-    const answers = await Promise.all(Array.from({ length: 10 }, () => postNotification(body)));
+    const answers = await Promise.all(Array.from({ length: 10 }, () => postNotification(h, body)));
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
     expect(await Promise.all(answers.map((a) => a.text()))).toEqual(Array(10).fill(''));
     expect(counter.changes).toBe(1);
-    expect((await getLink(token, started.body['linkId'])).body['status']).toBe('linked');
+    expect((await getLink(h, token, started.body['linkId'])).body['status']).toBe('linked');
   });
 
   it('never moves a terminal state back, whatever the order', async () => {
     h = await startHarness();
     const token = await h.session();
-    const first = await startLink(token);
-    const second = await startLink(token, { provider: 'pingpong', paymentMethod: 'GCash' });
+    const first = await startLink(h, token);
+    const second = await startLink(h, token, { provider: 'pingpong', paymentMethod: 'GCash' });
     const [a, b] = [...(h.pingpong as any).signUps.values()].map(
       (s: { requestId: string }) => s.requestId,
     ) as [string, string];
     // Unbinding overtakes the sign-up: the late SUCCESS does not revive the link.
-    await postNotification(notification({ requestId: a, status: 'UNBIND' }));
-    await postNotification(notification({ requestId: a, status: 'SUCCESS', token: 'ppt_late' }));
-    expect((await getLink(token, first.body['linkId'])).body['status']).toBe('unlinked');
+    await postNotification(h, notification({ requestId: a, status: 'UNBIND' }));
+    await postNotification(h, notification({ requestId: a, status: 'SUCCESS', token: 'ppt_late' }));
+    expect((await getLink(h, token, first.body['linkId'])).body['status']).toBe('unlinked');
     // A FAILED after SUCCESS does not undo the link.
-    await postNotification(notification({ requestId: b, status: 'SUCCESS', token: 'ppt_b' }));
-    await postNotification(notification({ requestId: b, status: 'FAILED' }));
-    expect((await getLink(token, second.body['linkId'])).body['status']).toBe('linked');
+    await postNotification(h, notification({ requestId: b, status: 'SUCCESS', token: 'ppt_b' }));
+    await postNotification(h, notification({ requestId: b, status: 'FAILED' }));
+    expect((await getLink(h, token, second.body['linkId'])).body['status']).toBe('linked');
   });
 
   it('unlinks when the buyer unbinds inside the wallet', async () => {
@@ -287,22 +226,22 @@ describe('PingPong notifications (SECURITY 16, 17, 18)', () => {
     const action = /action="([^"]+\/unbind)"/.exec(page)![1]!;
     expect((await fetch(action, { method: 'POST', redirect: 'manual' })).status).toBe(303);
     await h.pingpong.idle();
-    expect((await getLink(token, linkId)).body['status']).toBe('unlinked');
+    expect((await getLink(h, token, linkId)).body['status']).toBe('unlinked');
   });
 
   it('treats a re-sent notification whose sign differs only in letter case as the same one', async () => {
     h = await startHarness();
     const counter = countChanges(h);
     const token = await h.session();
-    await startLink(token);
+    await startLink(h, token);
     const requestId = (h.pingpong as any).signUps.values().next().value.requestId as string;
     const body = JSON.parse(notification({ requestId, status: 'SUCCESS', token: 'ppt_z' })) as Record<
       string,
       string
     >;
-    expect((await postNotification(JSON.stringify(body))).status).toBe(200);
+    expect((await postNotification(h, JSON.stringify(body))).status).toBe(200);
     expect(
-      (await postNotification(JSON.stringify({ ...body, sign: body['sign']!.toLowerCase() }))).status,
+      (await postNotification(h, JSON.stringify({ ...body, sign: body['sign']!.toLowerCase() }))).status,
     ).toBe(200);
     expect(counter.changes).toBe(1);
     expect(await h.store.applyNotification('pingpong', body['sign']!, 0, undefined)).toEqual({
@@ -313,13 +252,13 @@ describe('PingPong notifications (SECURITY 16, 17, 18)', () => {
 
   it('refuses an oversize notification body with 400, not 500', async () => {
     h = await startHarness();
-    expect((await postNotification('x'.repeat(300_000))).status).toBe(400);
+    expect((await postNotification(h, 'x'.repeat(300_000))).status).toBe(400);
   });
 
   it('answers 500 when it cannot record a notification, so PingPong retries', async () => {
     h = await startHarness();
     const token = await h.session();
-    await startLink(token);
+    await startLink(h, token);
     const requestId = (h.pingpong as any).signUps.values().next().value.requestId as string;
     const original = h.store.applyNotification.bind(h.store);
     let failing = true;
@@ -328,23 +267,23 @@ describe('PingPong notifications (SECURITY 16, 17, 18)', () => {
       return original(...args);
     };
     const body = notification({ requestId, status: 'SUCCESS', token: 'ppt_y' });
-    expect((await postNotification(body)).status).toBe(500);
+    expect((await postNotification(h, body)).status).toBe(500);
     failing = false;
-    expect((await postNotification(body)).status).toBe(200);
+    expect((await postNotification(h, body)).status).toBe(200);
   });
 });
 
 describe('the token vault (SECURITY 6, 30)', () => {
   it('keeps the token out of every browser answer and out of the database file', async () => {
-    browserAnswers = [];
+    browserAnswers.length = 0;
     const dbPath = join(mkdtempSync(join(tmpdir(), 'linkgate-vault-')), 'vault.db');
     h = await startHarness({ store: new SqliteStore(dbPath) });
     const { token, linkId } = await linked(h);
-    await getLink(token, linkId);
+    await getLink(h, token, linkId);
     const stream = await fetch(`${h.url}/v1/links/${linkId}/events`, {
       headers: { origin: SHOP_ORIGIN, authorization: `Bearer ${token}` },
     });
-    browserAnswers.push(await stream.text());
+    browserAnswers.push((await readEvents(stream, (statuses) => statuses.includes('linked'))).text);
     const walletToken = [...(h.pingpong as any).tokens.keys()][0] as string;
     for (const text of browserAnswers) expect(text).not.toContain(walletToken);
     const bytes = [dbPath, `${dbPath}-wal`]
@@ -458,7 +397,7 @@ describe('merchant API: payments and unlinking', () => {
     const unlink = await h.merchant(`/v1/links/${linkId}`, { method: 'DELETE' });
     expect(await unlink.json()).toEqual({ linkId, status: 'unlinked' });
     expect(h.pingpong.calls.map((c) => c.path)).toContain('/v4/paymethod/unbind');
-    expect((await getLink(token, linkId)).body['status']).toBe('unlinked');
+    expect((await getLink(h, token, linkId)).body['status']).toBe('unlinked');
     expect((await pay(h, 'key-00000006', order)).status).toBe(409);
     const listed = (await (await h.merchant(`/v1/users/${BUYER.merchantUserId}/links`)).json()) as {
       links: any[];

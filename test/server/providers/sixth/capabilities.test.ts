@@ -32,6 +32,11 @@ async function start(): Promise<string> {
   return h.session();
 }
 
+/** Another buyer's session: one buyer has one live link per provider. */
+function buyer(n: number): Promise<string> {
+  return h.session({ merchantUserId: `sixth-buyer-${n}`, email: `sixth${n}@example.com` });
+}
+
 async function link(token: string, body: Record<string, unknown> = {}) {
   const answer = await h.browser('/v1/links', {
     token,
@@ -76,10 +81,9 @@ describe('a provider added as one module', () => {
   });
 
   it('fetches one bearer token for twenty concurrent links', async () => {
-    const token = await start();
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => link(token, { authCode: `c${i}` })),
-    );
+    await start();
+    const tokens = await Promise.all(Array.from({ length: 20 }, (_, i) => buyer(i)));
+    const answers = await Promise.all(tokens.map((token, i) => link(token, { authCode: `c${i}` })));
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
     expect(provider.state.tokenFetches).toBe(1);
   });
@@ -88,7 +92,7 @@ describe('a provider added as one module', () => {
     const token = await start();
     await link(token, { authCode: 'warm' });
     provider.state.faults.push('expire-token');
-    expect((await link(token, { authCode: 'again' })).status).toBe(201);
+    expect((await link(await buyer(2), { authCode: 'again' })).status).toBe(201);
     expect(provider.state.tokenFetches).toBe(2);
   });
 
@@ -97,12 +101,16 @@ describe('a provider added as one module', () => {
     await link(token, { authCode: 'warm' });
     for (const fault of ['tamper', 'unsigned'] as const) {
       provider.state.faults.push(fault);
-      const answer = await link(token, { authCode: `bad-${fault}` });
+      const answer = await link(await buyer(fault.length), { authCode: `bad-${fault}` });
       expect(answer.status).toBe(502);
       expect(answer.body['error']).toMatchObject({ code: 'PROVIDER_REJECTED' });
     }
-    const links = await h.store.listLinks('buyer-1');
-    expect(links.filter((l) => l.status === 'linked')).toHaveLength(1);
+    const links = [
+      ...(await h.store.listLinks('buyer-1')),
+      ...(await h.store.listLinks('sixth-buyer-6')),
+      ...(await h.store.listLinks('sixth-buyer-8')),
+    ];
+    expect(links.filter((l) => l.status === 'linked').map((l) => l.merchantUserId)).toEqual(['buyer-1']);
   });
 });
 
