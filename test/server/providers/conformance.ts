@@ -72,8 +72,7 @@ export function conformanceSuite(name: string, fixture: ConformanceFixture): voi
       h = await startHarness({ config, deps: { http: recording.client } });
       return h.session();
     };
-    const sandbox = () =>
-      (h as unknown as Record<string, { failNext(...f: string[]): void }>)[fixture.module.id]!;
+    const sandbox = () => h.sandboxes.get(fixture.module.id)!;
     afterEach(async () => {
       await h?.close();
     });

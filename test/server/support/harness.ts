@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpHandler } from 'msw';
@@ -6,53 +6,19 @@ import { setupServer, type SetupServer } from 'msw/node';
 import { createApp, type Linkgate, type LinkgateDeps } from '../../../server/src/app.ts';
 import type { Config } from '../../../server/src/config/config.ts';
 import { sandboxMswHandlers } from '../../../server/src/sandbox/msw.ts';
-import { igv as igvModule } from '../../../server/src/providers/igv/index.ts';
-import type { IgvSettings } from '../../../server/src/providers/igv/settings.ts';
-import { pingpong as pingpongModule } from '../../../server/src/providers/pingpong/index.ts';
-import type { PingPongSettings } from '../../../server/src/providers/pingpong/settings.ts';
 import type { IgvSandbox } from '../../../server/src/sandbox/igv/sandbox.ts';
 import type { ProviderSandbox } from '../../../server/src/sandbox/module.ts';
 import type { PingPongSandbox } from '../../../server/src/sandbox/pingpong/sandbox.ts';
 import { SqliteStore } from '../../../server/src/store/sqlite.ts';
 import { FakeClock } from './clock.ts';
 import { collectingLogger } from './logs.ts';
+import { TEST_PROVIDERS } from './test-providers.ts';
 
-export const IGV_BASE = 'https://igv-api.sandbox.test';
-export const IGV_PAGES = 'https://www.igv.sandbox.test';
 export const SHOP_ORIGIN = 'https://shop.example';
-export const MERCHANT_ID = 'M-TEST';
-export const PINGPONG_BASE = 'https://pingpong.sandbox.test';
-export const PINGPONG = {
-  accId: 'ACC-TEST',
-  clientId: 'CLIENT-TEST',
-  salt: 'F78BC96A55548B2319EE68E0',
-  signType: 'SHA256' as const,
-  unbindPath: '/v4/paymethod/unbind',
-};
 
-/** A fresh RSA-2048 key pair, made at run time: no key is ever committed. */
-export function newMerchantKeys(): { privateKey: KeyObject; publicKey: KeyObject } {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 });
-}
-
-// One key pair for the whole test process: generating RSA keys is slow.
-let merchantKeys: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
-export function testMerchantKeys() {
-  return (merchantKeys ??= newMerchantKeys());
-}
-
-export function testIgvSettings(): IgvSettings {
-  return {
-    baseUrl: IGV_BASE,
-    merchantId: MERCHANT_ID,
-    privateKey: testMerchantKeys().privateKey,
-    pageOrigin: IGV_PAGES,
-  };
-}
-
-export function testPingPongSettings(): PingPongSettings {
-  return { baseUrl: PINGPONG_BASE, ...PINGPONG };
-}
+export { newMerchantKeys, testMerchantKeys } from './keys.ts';
+export { IGV_BASE, IGV_PAGES, MERCHANT_ID, testIgvSettings } from '../providers/igv/fixture.ts';
+export { PINGPONG, PINGPONG_BASE, testPingPongSettings } from '../providers/pingpong/fixture.ts';
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
@@ -67,7 +33,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     deadlineMs: 2_000,
     trustProxy: false,
     logLevel: 'debug',
-    providers: { igv: testIgvSettings(), pingpong: testPingPongSettings() },
+    providers: Object.fromEntries(TEST_PROVIDERS.map((p) => [p.module.id, p.settings()])),
     ...overrides,
   };
 }
@@ -78,6 +44,8 @@ export interface Harness {
   clock: FakeClock;
   igv: IgvSandbox;
   pingpong: PingPongSandbox;
+  /** Every provider's simulator, by provider id. */
+  sandboxes: ReadonlyMap<string, ProviderSandbox>;
   msw: SetupServer;
   store: SqliteStore;
   logs: ReturnType<typeof collectingLogger>;
@@ -127,21 +95,22 @@ export async function startHarness(
   });
   // Each simulator is built the way the sandbox server builds it, from the adapter's own settings.
   const sandboxOptions = { clock, retrySchedule: [20, 20, 50], duplicates: options.duplicates ?? 2 };
-  const igv = (await igvModule.sandbox()).create(testIgvSettings(), {
-    ...sandboxOptions,
-    publicBase: IGV_BASE,
-  }) as IgvSandbox & ProviderSandbox;
-  const pingpong = (await pingpongModule.sandbox()).create(testPingPongSettings(), {
-    ...sandboxOptions,
-    publicBase: PINGPONG_BASE,
-  }) as PingPongSandbox & ProviderSandbox;
+  const sandboxes = new Map<string, ProviderSandbox>();
+  const handlers: HttpHandler[] = [];
+  for (const provider of TEST_PROVIDERS) {
+    const sandbox = (await provider.module.sandbox()).create(provider.settings(), {
+      ...sandboxOptions,
+      publicBase: provider.api,
+    });
+    sandboxes.set(provider.module.id, sandbox);
+    handlers.push(...sandboxMswHandlers(provider.api, sandbox.handle));
+    if (provider.pages && sandbox.rootPages)
+      handlers.push(...sandboxMswHandlers(provider.pages, sandbox.rootPages.handle));
+  }
+  const igv = sandboxes.get('igv') as IgvSandbox & ProviderSandbox;
+  const pingpong = sandboxes.get('pingpong') as PingPongSandbox & ProviderSandbox;
   const upstream: string[] = [];
-  const msw = setupServer(
-    ...sandboxMswHandlers(IGV_BASE, igv.handle),
-    ...sandboxMswHandlers(IGV_PAGES, igv.rootPages!.handle),
-    ...sandboxMswHandlers(PINGPONG_BASE, pingpong.handle),
-    ...(options.handlers ?? []),
-  );
+  const msw = setupServer(...handlers, ...(options.handlers ?? []));
   msw.events.on('request:start', ({ request }) => {
     if (!new URL(request.url).hostname.startsWith('127.')) upstream.push(request.url);
   });
@@ -171,6 +140,7 @@ export async function startHarness(
     clock,
     igv,
     pingpong,
+    sandboxes,
     msw,
     store,
     logs,
@@ -195,7 +165,7 @@ export async function startHarness(
       });
     },
     async close() {
-      await pingpong.idle();
+      for (const sandbox of sandboxes.values()) await sandbox.idle?.();
       msw.close();
       // Open event streams would hold close() until they end: they are cut first.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
