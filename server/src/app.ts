@@ -86,7 +86,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
     backoffBaseMs: deps.backoffBaseMs ?? 200,
     breaker: deps.breaker ?? { threshold: 5, cooldownMs: 30_000 },
   });
-  const registry = new ProviderRegistry(enabled, modules, { transport, clock });
+  const registry = new ProviderRegistry(enabled, modules, { transport, clock, publicUrl: config.publicUrl });
   for (const host of registry.hosts()) allowedHosts.add(host);
 
   let store: Store | undefined = deps.store;

@@ -1,7 +1,5 @@
-import type { Clock } from '../clock.ts';
 import { LinkgateError } from '../errors.ts';
-import type { Transport } from '../transport/transport.ts';
-import type { ProviderAdapter, ProviderModule, SettingsSource } from './types.ts';
+import type { AdapterDeps, ProviderAdapter, ProviderModule, SettingsSource } from './types.ts';
 
 /** Every enabled provider's settings, by provider id; a missing entry means disabled. */
 export type ProviderSettings = Readonly<Record<string, unknown>>;
@@ -37,10 +35,7 @@ export function enabledProviders(
     .map((module) => ({ module, settings: settings[module.id] }));
 }
 
-export interface RegistryDeps {
-  transport: Transport;
-  clock: Clock;
-}
+export type RegistryDeps = AdapterDeps;
 
 /**
  * Resolves a provider id from a request into its adapter, once. Below this nothing tests a

@@ -181,6 +181,8 @@ export interface SettingsSource {
 export interface AdapterDeps {
   transport: Transport;
   clock: Clock;
+  /** The BFF's external base URL (LINKGATE_PUBLIC_URL): where return and notification URLs point. */
+  publicUrl: string;
 }
 
 /**
