@@ -67,6 +67,7 @@ serve({
         tokenSealed: null,
         errorCode: null,
         providerRef: null,
+        locale: null,
         createdAt: now,
         updatedAt: now,
         expiresAt: now + 3_600_000,

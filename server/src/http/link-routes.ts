@@ -100,7 +100,7 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
   // The provider's return is read raw: its charset and format are the adapter's to decode.
   const form = express.raw({ type: () => true, limit: '16kb' });
   const refuse = (res: express.Response) => {
-    const answer = refusedReturnPage();
+    const answer = refusedReturnPage(res.req.headers['accept-language']);
     res.status(answer.status).set(answer.headers).send(answer.body);
   };
   router.all('/return/:provider', route('return'), async (req, res) => {

@@ -74,6 +74,7 @@ export class Links {
     const linked = await store.findLink(merchantUserId, adapter.id, 'linked', wallet);
     if (linked) return { linkId: linked.linkId, status: 'linked' as const };
     await this.supersede(merchantUserId, adapter.id, wallet);
+    const buyer = await this.deps.sessions.profile(merchantUserId);
     const now = clock.now();
     const state = randomBytes(32).toString('base64url');
     const link: LinkRow = {
@@ -90,12 +91,12 @@ export class Links {
       tokenSealed: null,
       errorCode: null,
       providerRef: null,
+      locale: buyer.locale ?? null,
       createdAt: now,
       updatedAt: now,
       expiresAt: now + LINK_TTL_MS,
     };
     await store.insertLink(link);
-    const buyer = await this.deps.sessions.profile(merchantUserId);
     const base = this.deps.publicUrl;
     try {
       const started = await adapter.link!.start(

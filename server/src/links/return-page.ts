@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LinkRow } from '../store/store.ts';
+import { acceptedLocale, pageLocale, returnText, type PageLocale } from './return-texts.ts';
 
 /** JSON that is safe inside a <script> element: no `<`, `>` or `&` to end it early. */
 function scriptJson(value: unknown): string {
@@ -22,9 +23,9 @@ const BASE_HEADERS = {
   'x-content-type-options': 'nosniff',
 };
 
-function page(title: string, text: string, script = '', nonce = ''): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>${title}</title></head><body><p>${text}</p>${script ? `<script nonce="${nonce}">${script}</script>` : ''}</body></html>`;
+function page(locale: PageLocale, words: { title: string; text: string }, script = '', nonce = ''): string {
+  return `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>${words.title}</title></head><body><p>${words.text}</p>${script ? `<script nonce="${nonce}">${script}</script>` : ''}</body></html>`;
 }
 
 /**
@@ -33,6 +34,7 @@ function page(title: string, text: string, script = '', nonce = ''): string {
  * sends the buyer to the recorded `returnTo`, naming the link so the element can resume.
  */
 export function returnPage(link: LinkRow): ReturnPage {
+  const locale = pageLocale(link.locale);
   const nonce = randomBytes(16).toString('base64');
   const message = { source: 'linkgate', type: 'linkgate:return', linkId: link.linkId, status: link.status };
   let resume: string | null = null;
@@ -62,18 +64,16 @@ export function returnPage(link: LinkRow): ReturnPage {
       ...BASE_HEADERS,
       'content-security-policy': `default-src 'none'; script-src 'nonce-${nonce}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
     },
-    body: page('Returning to the shop', 'All done. You can close this window.', script, nonce),
+    body: page(locale, returnText(locale, link.status), script, nonce),
   };
 }
 
-/** A missing, wrong or used state: nothing changes, and the page says so plainly. */
-export function refusedReturnPage(): ReturnPage {
+/** A missing, wrong or used state: nothing changes, and the page says so plainly, in the browser's language. */
+export function refusedReturnPage(acceptLanguage?: string): ReturnPage {
+  const locale = acceptedLocale(acceptLanguage);
   return {
     status: 400,
     headers: { ...BASE_HEADERS, 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" },
-    body: page(
-      'Link expired',
-      'This link has expired or was already used. Please start again from the shop.',
-    ),
+    body: page(locale, returnText(locale, 'refused')),
   };
 }

@@ -75,4 +75,5 @@ export const MIGRATIONS: readonly string[] = [
   // Additive only, so instances of the previous version keep running beside this one.
   `ALTER TABLE links ADD COLUMN provider_ref TEXT;
    CREATE INDEX links_by_expiry ON links(status, expires_at);`,
+  `ALTER TABLE links ADD COLUMN locale TEXT;`,
 ];

@@ -108,6 +108,7 @@ export const insertLink = (db: Db, row: LinkRow) =>
     updated_at: row.updatedAt,
     expires_at: row.expiresAt,
     provider_ref: row.providerRef,
+    locale: row.locale,
   });
 
 export const link = (db: Db, linkId: string) =>

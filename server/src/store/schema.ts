@@ -35,6 +35,7 @@ export interface Schema {
     updated_at: number;
     expires_at: number;
     provider_ref: string | null;
+    locale: string | null;
   };
   notifications: { provider: string; dedupe_key: string; received_at: number };
   payments: {
@@ -101,6 +102,7 @@ export const LINK_COLUMNS = [
   'updated_at as updatedAt',
   'expires_at as expiresAt',
   'provider_ref as providerRef',
+  'locale',
 ] as const;
 
 export const PAYMENT_COLUMNS = [

@@ -54,6 +54,8 @@ export interface LinkRow {
   expiresAt: number;
   /** The provider's own id for this attempt (not secret), checked when the buyer returns. */
   providerRef: string | null;
+  /** The buyer's locale when the link started: the language of the pages the BFF shows them. */
+  locale: string | null;
 }
 
 export interface PaymentRow {

@@ -27,6 +27,7 @@ async function storeWithLink(open: () => Promise<Store>, linkId: string): Promis
     tokenSealed: null,
     errorCode: null,
     providerRef: null,
+    locale: null,
     createdAt: 1,
     updatedAt: 1,
     expiresAt: 1000,

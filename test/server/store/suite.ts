@@ -115,6 +115,7 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       provider: 'pingpong',
       wallet: 'AlipayHK',
       providerRef: null,
+      locale: null,
       status: 'pending',
       requestId: `req-${id}`,
       stateHash: `state-${id}`,
