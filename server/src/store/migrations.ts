@@ -76,4 +76,16 @@ export const MIGRATIONS: readonly string[] = [
   `ALTER TABLE links ADD COLUMN provider_ref TEXT;
    CREATE INDEX links_by_expiry ON links(status, expires_at);`,
   `ALTER TABLE links ADD COLUMN locale TEXT;`,
+  // Several instances: a claim's lease and payment, a payment's unknown outcome and next check, the
+  // shared launch limits (rate-limiter-flexible's table shape), and indexes for the housekeeping sweeps.
+  `ALTER TABLE idempotency_keys ADD COLUMN lease_until BIGINT;
+   ALTER TABLE idempotency_keys ADD COLUMN claim_token TEXT;
+   ALTER TABLE idempotency_keys ADD COLUMN payment_id TEXT;
+   ALTER TABLE payments ADD COLUMN outcome_reason TEXT;
+   ALTER TABLE payments ADD COLUMN next_check_at BIGINT;
+   ALTER TABLE payments ADD COLUMN checks INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX payments_to_check ON payments(status, next_check_at);
+   CREATE INDEX notifications_by_age ON notifications(received_at);
+   CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
+   CREATE TABLE rate_limits (key VARCHAR(255) PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire BIGINT);`,
 ];

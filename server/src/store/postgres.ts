@@ -1,6 +1,7 @@
-import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { SqlDriver } from './driver.ts';
+import { PostgresCoordination } from './postgres-coordination.ts';
 import type { Schema } from './schema.ts';
 import { SqlStore } from './sql-store.ts';
 
@@ -11,7 +12,10 @@ const MIGRATION_LOCK = 0x6c6b6774;
 const types = new pg.TypeOverrides();
 types.setTypeParser(pg.types.builtins.INT8, (text) => Number(text));
 
-/** The store for several instances: PostgreSQL through a small connection pool. */
+/**
+ * The store for several instances: PostgreSQL through a small connection pool, plus one LISTEN
+ * connection per instance for status fan-out (see postgres-coordination.ts).
+ */
 export class PostgresStore extends SqlStore {
   /** `schema`, when given, is where the tables live (tests use one schema each). */
   constructor(connectionString: string, options: { schema?: string } = {}) {
@@ -23,22 +27,23 @@ function postgresDriver(connectionString: string, schema: string | undefined): S
   if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
     throw new Error('schema name must be a plain identifier');
   }
-  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: 5000, types });
+  // The schema goes in each connection's start-up options, so every connection of the pool has it:
+  // Kysely's, and those the launch limiter and the coordination take directly.
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    types,
+    ...(schema !== undefined && { options: `-c search_path=${schema}` }),
+  });
   // An idle connection the server closed leaves the pool; the next query opens another and
   // reports its own error. Without a listener, this event would end the process.
   pool.on('error', () => undefined);
-  const dialect = new PostgresDialect({
-    pool,
-    // Once per new connection, not per query.
-    ...(schema !== undefined && {
-      onCreateConnection: async (connection) => {
-        await connection.executeQuery(CompiledQuery.raw(`SET search_path TO ${schema}`));
-      },
-    }),
-  });
+  const dialect = new PostgresDialect({ pool });
   return {
     kind: 'postgres',
     db: new Kysely<Schema>({ dialect }),
+    coordination: new PostgresCoordination(pool, connectionString, schema),
     lockMigrations: async (transaction) => {
       await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(transaction);
     },

@@ -195,6 +195,8 @@ export const insertPayment = (db: Db, row: PaymentRow) =>
     status: row.status,
     created_at: row.createdAt,
     updated_at: row.updatedAt,
+    outcome_reason: row.reason,
+    next_check_at: row.nextCheckAt,
   });
 
 export const payment = (db: Db, paymentId: string) =>
@@ -206,18 +208,6 @@ export const paymentIdByRequest = (db: Db, provider: string, requestId: string) 
     .select('payment_id as paymentId')
     .where('provider', '=', provider)
     .where('request_id', '=', requestId);
-
-export const claimIdempotencyKey = (db: Db, scopeKey: string, requestHash: string, at: number) =>
-  db
-    .insertInto('idempotency_keys')
-    .values({ scope_key: scopeKey, request_hash: requestHash, created_at: at })
-    .onConflict((conflict) => conflict.doNothing());
-
-export const idempotencyKey = (db: Db, scopeKey: string) =>
-  db
-    .selectFrom('idempotency_keys')
-    .select(['request_hash as requestHash', 'status_code as statusCode', 'response'])
-    .where('scope_key', '=', scopeKey);
 
 export const completeIdempotencyKey = (db: Db, scopeKey: string, statusCode: number, response: string) =>
   db

@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely';
 import type { LinkStatus, PaymentStatus } from './store.ts';
 
 /** The tables as migrations.ts creates them, for Kysely's type checking. Times are BIGINT milliseconds. */
@@ -50,6 +51,9 @@ export interface Schema {
     status: PaymentStatus;
     created_at: number;
     updated_at: number;
+    outcome_reason: string | null;
+    next_check_at: number | null;
+    checks: Generated<number>;
   };
   idempotency_keys: {
     scope_key: string;
@@ -57,7 +61,11 @@ export interface Schema {
     status_code: number | null;
     response: string | null;
     created_at: number;
+    lease_until: number | null;
+    claim_token: string | null;
+    payment_id: string | null;
   };
+  rate_limits: { key: string; points: number; expire: number | null };
 }
 
 /* Selections that alias snake_case columns to the camelCase fields of store.ts, so rows come back typed. */
@@ -117,4 +125,7 @@ export const PAYMENT_COLUMNS = [
   'status',
   'created_at as createdAt',
   'updated_at as updatedAt',
+  'outcome_reason as reason',
+  'next_check_at as nextCheckAt',
+  'checks',
 ] as const;

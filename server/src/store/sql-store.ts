@@ -1,6 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { SqlDriver } from './driver.ts';
+import type { Coordination } from './coordination.ts';
+import { claimKey, DEFAULT_LEASE_MS } from './idempotency.ts';
 import { MIGRATIONS } from './migrations.ts';
+import * as more from './payment-queries.ts';
 import { PreparedQueries } from './prepared.ts';
 import * as queries from './queries.ts';
 import type { Schema } from './schema.ts';
@@ -23,12 +26,14 @@ type NotificationOutcome = { duplicate: boolean; changed: boolean; linkId?: stri
 /** The store, written once in SQL for both databases; the driver opens the connection. */
 export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
+  readonly coordination: Coordination;
   private readonly driver: SqlDriver;
   private readonly prepared: PreparedQueries;
 
   constructor(driver: SqlDriver) {
     this.kind = driver.kind;
     this.driver = driver;
+    this.coordination = driver.coordination;
     this.prepared = new PreparedQueries(driver.db);
   }
 
@@ -58,6 +63,7 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.coordination.close();
     await this.driver.db.destroy();
   }
 
@@ -186,17 +192,20 @@ export class SqlStore implements Store {
     return movePayment(this.driver.db, paymentId, from, status, at);
   }
 
-  async claimIdempotencyKey(scopeKey: string, requestHash: string, at: number): Promise<IdempotencyClaim> {
-    return this.transaction(async (prepared): Promise<IdempotencyClaim> => {
-      const inserted = await prepared.changes(queries.claimIdempotencyKey, scopeKey, requestHash, at);
-      if (inserted === 1) return { state: 'new' };
-      const row = await prepared.first(queries.idempotencyKey, scopeKey);
-      // PostgreSQL reads committed rows per statement, so the owner may have released the key
-      // between our two statements: to us it was busy, and the caller may try again.
-      if (!row) return { state: 'in_progress' };
-      if (row.requestHash !== requestHash) return { state: 'mismatch' };
-      if (row.statusCode === null || row.response === null) return { state: 'in_progress' };
-      return { state: 'replay', statusCode: row.statusCode, response: row.response };
+  async claimIdempotencyKey(
+    scopeKey: string,
+    requestHash: string,
+    at: number,
+    leaseMs = DEFAULT_LEASE_MS,
+  ): Promise<IdempotencyClaim> {
+    return this.transaction((prepared) => claimKey(prepared, scopeKey, requestHash, at, leaseMs));
+  }
+
+  async attachPayment(scopeKey: string, token: string, row: PaymentRow): Promise<boolean> {
+    return this.transaction(async (prepared) => {
+      if ((await prepared.changes(more.attachPayment, scopeKey, token, row.paymentId)) !== 1) return false;
+      await prepared.changes(queries.insertPayment, row);
+      return true;
     });
   }
 
@@ -204,8 +213,39 @@ export class SqlStore implements Store {
     await this.prepared.changes(queries.completeIdempotencyKey, scopeKey, statusCode, response);
   }
 
-  async releaseIdempotencyKey(scopeKey: string): Promise<void> {
-    await this.prepared.changes(queries.releaseIdempotencyKey, scopeKey);
+  async completeIdempotencyKeyOfPayment(paymentId: string, statusCode: number, response: string) {
+    await this.prepared.changes(more.completeIdempotencyKeyOfPayment, paymentId, statusCode, response);
+  }
+
+  async releaseIdempotencyKey(scopeKey: string, token?: string): Promise<void> {
+    if (token === undefined) await this.prepared.changes(queries.releaseIdempotencyKey, scopeKey);
+    else await this.prepared.changes(more.releaseClaim, scopeKey, token);
+  }
+
+  async notePaymentOutcome(paymentId: string, reason: string, nextCheckAt: number): Promise<void> {
+    await this.prepared.changes(more.notePaymentOutcome, paymentId, reason, nextCheckAt);
+  }
+
+  async duePayments(at: number, staleBefore: number, limit: number): Promise<PaymentRow[]> {
+    return this.prepared.all(more.duePayments, at, staleBefore, limit);
+  }
+
+  async claimPaymentCheck(paymentId: string, checks: number, nextCheckAt: number, reason: string) {
+    return (
+      (await this.prepared.changes(more.claimPaymentCheck, paymentId, checks, nextCheckAt, reason)) === 1
+    );
+  }
+
+  async deleteNotificationsBefore(before: number): Promise<number> {
+    return this.prepared.changes(more.deleteNotificationsBefore, before);
+  }
+
+  async deleteIdempotencyKeysBefore(before: number): Promise<number> {
+    return this.prepared.changes(more.deleteIdempotencyKeysBefore, before);
+  }
+
+  async deleteExpiredRateLimits(at: number): Promise<number> {
+    return this.prepared.changes(more.deleteExpiredRateLimits, at);
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type SqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely';
+import { LocalCoordination } from './coordination.ts';
 import type { SqlDriver } from './driver.ts';
 import type { Schema } from './schema.ts';
 import { SqlStore } from './sql-store.ts';
@@ -35,6 +36,7 @@ function sqliteDriver(path: string): SqlDriver {
   database.pragma('busy_timeout = 5000');
   return {
     kind: 'sqlite',
+    coordination: new LocalCoordination(),
     db: new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: preparingOnce(database) }) }),
     // BEGIN IMMEDIATE already holds the database's one write lock until the migration commits.
     lockMigrations: async () => undefined,

@@ -1,3 +1,5 @@
+import type { Coordination } from './coordination.ts';
+
 /**
  * The one storage interface. Every value that is personal data or a provider secret arrives here
  * already sealed (see crypto/sealed.ts): the store never sees a plaintext token, email or CI.
@@ -70,6 +72,12 @@ export interface PaymentRow {
   status: PaymentStatus;
   createdAt: number;
   updatedAt: number;
+  /** Why a pending payment is pending: awaiting the notification, or an unknown outcome (timeout, system code). */
+  reason?: string | null;
+  /** When the reconciler next asks the provider about it (pending payments only). */
+  nextCheckAt?: number | null;
+  /** How many times the reconciler has asked. */
+  checks?: number;
 }
 
 /** A state change a provider notification asks for; applied only if it moves forward. */
@@ -85,11 +93,17 @@ export type NotifiedChange =
     }
   | { kind: 'payment'; requestId: string; status: PaymentStatus; from: readonly PaymentStatus[] };
 
+/**
+ * A claim on an Idempotency-Key. A claim holds a lease (claim time plus the provider deadline):
+ * within it a second request is `in_progress`; after it, a claim that never reached the provider
+ * is taken over (`new`), and one with a payment is `lapsed` (answered from the payment, never sent again).
+ */
 export type IdempotencyClaim =
-  | { state: 'new' }
-  | { state: 'replay'; statusCode: number; response: string }
+  | { state: 'new'; token: string }
+  | { state: 'replay'; statusCode: number; response: string; paymentId: string | null; leaseUntil: number }
   | { state: 'mismatch' }
-  | { state: 'in_progress' };
+  | { state: 'in_progress'; leaseUntil: number }
+  | { state: 'lapsed'; paymentId: string };
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
@@ -162,9 +176,35 @@ export interface Store {
     at: number,
   ): Promise<boolean>;
 
-  /** Claims an idempotency key for a request hash; a finished one replays its answer. */
-  claimIdempotencyKey(scopeKey: string, requestHash: string, at: number): Promise<IdempotencyClaim>;
+  /** Claims an idempotency key for a request hash for `leaseMs`; a finished one replays its answer. */
+  claimIdempotencyKey(
+    scopeKey: string,
+    requestHash: string,
+    at: number,
+    leaseMs?: number,
+  ): Promise<IdempotencyClaim>;
+  /**
+   * Records a payment under a claim, in one transaction, only while the claim is still `token`'s:
+   * false when another request took the key over (then nothing is stored and nothing may be sent).
+   */
+  attachPayment(scopeKey: string, token: string, row: PaymentRow): Promise<boolean>;
   completeIdempotencyKey(scopeKey: string, statusCode: number, response: string): Promise<void>;
-  /** Frees a key whose request may be tried again (it never reached a decision). */
-  releaseIdempotencyKey(scopeKey: string): Promise<void>;
+  /** Stores the answer of the key a payment was made under, if none is stored yet. */
+  completeIdempotencyKeyOfPayment(paymentId: string, statusCode: number, response: string): Promise<void>;
+  /** Frees a key whose request may be tried again (it never reached a decision); with a token, only that claim. */
+  releaseIdempotencyKey(scopeKey: string, token?: string): Promise<void>;
+
+  /** Notes why a pending payment is pending and when to ask the provider. */
+  notePaymentOutcome(paymentId: string, reason: string, nextCheckAt: number): Promise<void>;
+  /** Pending payments due a check: `nextCheckAt` passed, or (rows of older versions) created before `staleBefore`. */
+  duePayments(at: number, staleBefore: number, limit: number): Promise<PaymentRow[]>;
+  /** Takes one check of a payment (optimistically, on its `checks` count): true for the one instance that got it. */
+  claimPaymentCheck(paymentId: string, checks: number, nextCheckAt: number, reason: string): Promise<boolean>;
+
+  /** Housekeeping: rows past their use. Each returns how many went. */
+  deleteNotificationsBefore(before: number): Promise<number>;
+  deleteIdempotencyKeysBefore(before: number): Promise<number>;
+  deleteExpiredRateLimits(at: number): Promise<number>;
+  /** Messages between instances and one-at-a-time work (in-process on SQLite). */
+  readonly coordination: Coordination;
 }

@@ -11,6 +11,19 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       createdAt: at,
       updatedAt: at,
     });
+    const payment = (id: string, merchantUserId: string) => ({
+      paymentId: id,
+      merchantUserId,
+      provider: 'pingpong',
+      linkId: null,
+      requestId: `pr-${id}`,
+      merchantTransactionId: `m-${id}`,
+      amount: '10.00',
+      currency: 'HKD',
+      status: 'pending' as const,
+      createdAt: 1,
+      updatedAt: 1,
+    });
 
     it('migrates twice without harm and answers ping', async () => {
       const store = await open();
@@ -263,18 +276,95 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
 
     it('replays an idempotency key, refuses it for another body, and frees an unfinished one', async () => {
       const store = await open();
-      expect(await store.claimIdempotencyKey('pay:k1', 'hash-a', 1)).toEqual({ state: 'new' });
-      expect(await store.claimIdempotencyKey('pay:k1', 'hash-a', 2)).toEqual({ state: 'in_progress' });
-      expect(await store.claimIdempotencyKey('pay:k1', 'hash-b', 2)).toEqual({ state: 'mismatch' });
+      expect(await store.claimIdempotencyKey('pay:k1', 'hash-a', 1, 100)).toMatchObject({ state: 'new' });
+      expect(await store.claimIdempotencyKey('pay:k1', 'hash-a', 2, 100)).toEqual({
+        state: 'in_progress',
+        leaseUntil: 101,
+      });
+      expect(await store.claimIdempotencyKey('pay:k1', 'hash-b', 2, 100)).toEqual({ state: 'mismatch' });
       await store.completeIdempotencyKey('pay:k1', 201, '{"ok":1}');
-      expect(await store.claimIdempotencyKey('pay:k1', 'hash-a', 3)).toEqual({
+      expect(await store.claimIdempotencyKey('pay:k1', 'hash-a', 3, 100)).toEqual({
         state: 'replay',
         statusCode: 201,
         response: '{"ok":1}',
+        paymentId: null,
+        leaseUntil: 101,
       });
-      expect(await store.claimIdempotencyKey('pay:k2', 'hash-a', 1)).toEqual({ state: 'new' });
+      expect(await store.claimIdempotencyKey('pay:k2', 'hash-a', 1)).toMatchObject({ state: 'new' });
       await store.releaseIdempotencyKey('pay:k2');
-      expect(await store.claimIdempotencyKey('pay:k2', 'hash-c', 1)).toEqual({ state: 'new' });
+      expect(await store.claimIdempotencyKey('pay:k2', 'hash-c', 1)).toMatchObject({ state: 'new' });
+      await store.close();
+    });
+
+    it('lets a lapsed claim be taken over when nothing was sent, and answers it from its payment when one was', async () => {
+      const store = await open();
+      await store.upsertUser(user('u8'));
+      const first = await store.claimIdempotencyKey('pay:l1', 'hash-a', 1000, 100);
+      const second = await store.claimIdempotencyKey('pay:l2', 'hash-a', 1000, 100);
+      if (first.state !== 'new' || second.state !== 'new') throw new Error('claims should be new');
+      // l1 sent nothing before its lease passed: a retry takes it over, once, and the old token is void.
+      const taken = await Promise.all(
+        [1, 2, 3].map(() => store.claimIdempotencyKey('pay:l1', 'hash-a', 1200, 100)),
+      );
+      expect(taken.filter((c) => c.state === 'new')).toHaveLength(1);
+      const row = { ...payment('p-l1', 'u8'), requestId: 'pr-l1' };
+      expect(await store.attachPayment('pay:l1', first.token, row)).toBe(false);
+      expect(await store.getPayment('p-l1')).toBeUndefined();
+      // l2 recorded its payment: after the lease it is lapsed, never taken over.
+      expect(
+        await store.attachPayment('pay:l2', second.token, { ...row, paymentId: 'p-l2', requestId: 'pr-l2' }),
+      ).toBe(true);
+      expect(await store.claimIdempotencyKey('pay:l2', 'hash-a', 1050, 100)).toMatchObject({
+        state: 'in_progress',
+      });
+      expect(await store.claimIdempotencyKey('pay:l2', 'hash-a', 1200, 100)).toEqual({
+        state: 'lapsed',
+        paymentId: 'p-l2',
+      });
+      await store.completeIdempotencyKeyOfPayment('p-l2', 201, '{"status":"succeeded"}');
+      expect(await store.claimIdempotencyKey('pay:l2', 'hash-a', 1300, 100)).toMatchObject({
+        state: 'replay',
+        paymentId: 'p-l2',
+        response: '{"status":"succeeded"}',
+      });
+      await store.close();
+    });
+
+    it('hands pending payments to the reconciler when due, one check per instance', async () => {
+      const store = await open();
+      await store.upsertUser(user('u10'));
+      await store.insertPayment({ ...payment('p-d1', 'u10'), nextCheckAt: 500 });
+      await store.insertPayment({ ...payment('p-d2', 'u10'), requestId: 'pr-d2', createdAt: 10 });
+      expect((await store.duePayments(400, 5, 10)).map((p) => p.paymentId)).toEqual([]);
+      const due = await store.duePayments(600, 20, 10);
+      expect(due.map((p) => p.paymentId).sort()).toEqual(['p-d1', 'p-d2']);
+      const claims = await Promise.all([1, 2].map(() => store.claimPaymentCheck('p-d1', 0, 900, 'unknown')));
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(await store.getPayment('p-d1')).toMatchObject({
+        checks: 1,
+        nextCheckAt: 900,
+        reason: 'unknown',
+      });
+      await store.notePaymentOutcome('p-d1', 'timeout', 700);
+      expect((await store.duePayments(800, 0, 10)).map((p) => p.paymentId)).toEqual(['p-d1']);
+      await store.close();
+    });
+
+    it('sweeps old notifications and answered or unattached keys, keeping a key of a pending payment', async () => {
+      const store = await open();
+      await store.upsertUser(user('u11'));
+      await store.applyNotification('pingpong', 'old', 10, undefined);
+      await store.applyNotification('pingpong', 'new', 1000, undefined);
+      expect(await store.deleteNotificationsBefore(500)).toBe(1);
+      const held = await store.claimIdempotencyKey('pay:held', 'h', 10, 5);
+      await store.claimIdempotencyKey('pay:done', 'h', 10, 5);
+      await store.completeIdempotencyKey('pay:done', 201, '{}');
+      await store.claimIdempotencyKey('pay:bare', 'h', 10, 5);
+      if (held.state !== 'new') throw new Error('claim should be new');
+      await store.attachPayment('pay:held', held.token, payment('p-h', 'u11'));
+      expect(await store.deleteIdempotencyKeysBefore(500)).toBe(2);
+      expect(await store.claimIdempotencyKey('pay:held', 'h', 600, 5)).toMatchObject({ state: 'lapsed' });
+      expect(await store.deleteExpiredRateLimits(1000)).toBe(0);
       await store.close();
     });
 
