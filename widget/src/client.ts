@@ -59,11 +59,6 @@ export class LinkgateClient {
     this.#options = options;
   }
 
-  /** Whether requests can carry a session token: one is set, or the provider can give one. */
-  get hasSession(): boolean {
-    return Boolean(this.#options.getSessionToken() || this.#options.sessionTokenProvider);
-  }
-
   /** The BFF's origin: the only origin whose messages about a link count. */
   get origin(): string {
     return endpoint(this.#options.apiBase, '').origin;
@@ -89,6 +84,26 @@ export class LinkgateClient {
 
   async getLink(linkId: string, { signal }: RequestOptions = {}): Promise<LinkView> {
     return readLinkView(await this.#json('GET', linkRoute(linkId), signal), linkId);
+  }
+
+  /**
+   * The buyer's current link with `provider` (and `paymentMethod`, the wallet, where given): the newest
+   * `linked` one, else the newest `pending` one, else null.
+   */
+  async currentLink(
+    provider: string,
+    paymentMethod?: string,
+    { signal }: RequestOptions = {},
+  ): Promise<LinkView | null> {
+    const query = new URLSearchParams({ provider });
+    if (paymentMethod) query.set('paymentMethod', paymentMethod);
+    const { link } = read(await this.#json('GET', `/v1/links?${query}`, signal), {
+      link: (value): value is unknown => value === null || isRecord(value),
+    });
+    if (link === null) return null;
+    const view = readLinkView(link);
+    if (view.provider !== provider) throw badResponse();
+    return view;
   }
 
   /**
@@ -177,18 +192,18 @@ function endpoint(apiBase: string, route: string): URL {
 }
 
 function unreachable(): LinkgateError {
-  return new LinkgateError('NETWORK', 'No answer from the Linkgate server.', true);
+  return new LinkgateError('NETWORK', 'No answer.', true);
 }
 
 function badResponse(): LinkgateError {
-  return new LinkgateError('BAD_RESPONSE', 'An answer outside the contract.', false);
+  return new LinkgateError('BAD_RESPONSE', 'Answer outside the contract.', false);
 }
 
 async function freshToken(provider: () => Promise<string>): Promise<string> {
   // The provider's own error may describe the merchant's backend; the buyer only needs the code.
   const token: unknown = await provider().catch(() => undefined);
   if (typeof token === 'string' && token !== '') return token;
-  throw new LinkgateError('SESSION_EXPIRED', 'The session token provider gave no token.', false);
+  throw new LinkgateError('SESSION_EXPIRED', 'No session token.', false);
 }
 
 function parseJson(text: string): unknown {
@@ -208,14 +223,14 @@ async function readError(response: Response): Promise<LinkgateError> {
     return new LinkgateError(code, message, error['retryable'] === true);
   } catch {
     const retryable = status === 429 || status >= 500;
-    return new LinkgateError('BAD_RESPONSE', `An answer ${status} without an error body.`, retryable);
+    return new LinkgateError('BAD_RESPONSE', `HTTP ${status}.`, retryable);
   }
 }
 
-/** A link as the contract shapes it. */
-function readLinkView(value: unknown, linkId: string): LinkView {
+/** A link as the contract shapes it; `linkId`, when given, is the only id accepted. */
+function readLinkView(value: unknown, linkId?: string): LinkView {
   const { error, ...view } = read(value, {
-    linkId: (id): id is string => id === linkId,
+    linkId: (id): id is string => (linkId === undefined ? isLinkId(id) : id === linkId),
     provider: isString,
     status: isLinkStatus,
     error: optional(isRecord),
@@ -251,7 +266,7 @@ function isString(value: unknown): value is string {
 
 function linkRoute(linkId: string): string {
   if (isLinkId(linkId)) return `/v1/links/${linkId}`;
-  throw new LinkgateError('INVALID_REQUEST', 'This is not a link id.', false);
+  throw new LinkgateError('INVALID_REQUEST', 'Not a link id.', false);
 }
 
 /** The BFF's ids are URL-safe; anything else (`..`, `/`, `?`) must never reach a request path. */

@@ -1,30 +1,36 @@
-/**
- * The codes a `linkgate-error` can carry: the BFF's codes (CONTRACT.md, "Values") and four that the
- * browser raises itself when no usable answer arrives.
- */
-export const errorCodes = [
-  'INVALID_REQUEST',
-  'UNAUTHENTICATED',
-  'SESSION_EXPIRED',
-  'FORBIDDEN_ORIGIN',
-  'NOT_FOUND',
-  'CONFLICT',
-  'RATE_LIMITED',
-  'PROVIDER_REJECTED',
-  'PROVIDER_UNAVAILABLE',
-  'PROVIDER_DISABLED',
-  'INTERNAL',
-  /** The request got no HTTP answer: offline, DNS, CORS refusal, TLS. Retryable. */
-  'NETWORK',
-  /** The BFF answered something outside the contract's shapes. */
-  'BAD_RESPONSE',
-  /** The redirect URL is not one this page may navigate to (not absolute https:, see navigation.ts). */
-  'UNSAFE_REDIRECT',
-  /** A link stayed pending past the element's time limit, or the BFF expired it. Retryable. */
-  'TIMEOUT',
-] as const;
+/** What the buyer is told happened, and what to do next (TEXTS.md: every message says both). */
+export type Happened = 'wrong' | 'unavailable' | 'session' | 'network';
+export type Next = 'again' | 'later' | 'other' | 'reload';
 
-export type LinkgateErrorCode = (typeof errorCodes)[number];
+/**
+ * The codes a `linkgate-error` can carry, each with what its text says: the BFF's codes (CONTRACT.md,
+ * "Values") and four that the browser raises itself when no usable answer arrives.
+ */
+const advice = {
+  INVALID_REQUEST: ['unavailable', 'other'],
+  UNAUTHENTICATED: ['session', 'reload'],
+  SESSION_EXPIRED: ['session', 'reload'],
+  FORBIDDEN_ORIGIN: ['unavailable', 'other'],
+  NOT_FOUND: ['wrong', 'again'],
+  CONFLICT: ['wrong', 'again'],
+  RATE_LIMITED: ['wrong', 'later'],
+  PROVIDER_REJECTED: ['unavailable', 'other'],
+  PROVIDER_UNAVAILABLE: ['wrong', 'later'],
+  PROVIDER_DISABLED: ['unavailable', 'other'],
+  INTERNAL: ['wrong', 'later'],
+  /** The request got no HTTP answer: offline, DNS, CORS refusal, TLS. Retryable. */
+  NETWORK: ['network', 'again'],
+  /** The BFF answered something outside the contract's shapes. */
+  BAD_RESPONSE: ['wrong', 'later'],
+  /** The redirect URL is not one this page may navigate to (not absolute https:, see navigation.ts). */
+  UNSAFE_REDIRECT: ['unavailable', 'other'],
+  /** A link stayed pending past the element's time limit, or the BFF expired it. Retryable. */
+  TIMEOUT: ['wrong', 'again'],
+} as const satisfies Record<string, readonly [Happened, Next]>;
+
+export type LinkgateErrorCode = keyof typeof advice;
+
+export const errorCodes = Object.keys(advice) as LinkgateErrorCode[];
 
 /**
  * The one error type of the widget. `code` is usually a {@link LinkgateErrorCode}, but a newer BFF may
@@ -42,12 +48,23 @@ export class LinkgateError extends Error {
   }
 }
 
-export function isKnownErrorCode(code: string): code is LinkgateErrorCode {
-  return (errorCodes as readonly string[]).includes(code);
+/**
+ * What the buyer is told about `error`. A code this widget does not know yet (from a newer BFF) gets
+ * the general text: try again when it is retryable, else another option.
+ */
+export function adviceFor({
+  code,
+  retryable,
+}: Pick<LinkgateError, 'code' | 'retryable'>): readonly [Happened, Next] {
+  return Object.hasOwn(advice, code)
+    ? advice[code as LinkgateErrorCode]
+    : retryable
+      ? ['wrong', 'again']
+      : ['unavailable', 'other'];
 }
 
 /** Anything thrown below an element becomes a LinkgateError; a bug in the widget shows as INTERNAL. */
 export function toLinkgateError(error: unknown): LinkgateError {
   if (error instanceof LinkgateError) return error;
-  return new LinkgateError('INTERNAL', 'Unexpected failure in the Linkgate widget.', false);
+  return new LinkgateError('INTERNAL', 'Widget failure.', false);
 }

@@ -2,7 +2,7 @@ import { assertEqual } from '../test-support/assert.ts';
 import { track, unmountAll } from '../test-support/elements.ts';
 import { afterEach, describe, it } from '../test-support/mocha.ts';
 import { errorCodes } from './errors.ts';
-import { errorText, locales, resolveLocale, textsFor } from './i18n.ts';
+import { displayName, errorText, locales, resolveLocale, textsFor } from './i18n.ts';
 
 describe('i18n', () => {
   const documentLang = document.documentElement.lang;
@@ -12,10 +12,13 @@ describe('i18n', () => {
     unmountAll();
   });
 
-  it('has a non-empty text for every error code in every locale', () => {
+  it('has a non-empty text for every error code in every locale, and one for an unknown code', () => {
     for (const locale of locales) {
-      for (const code of errorCodes) {
-        assertEqual(textsFor(locale).errors[code].length > 0, true, `${locale} ${code}`);
+      for (const code of [...errorCodes, 'A_NEWER_CODE']) {
+        for (const retryable of [true, false]) {
+          const text = errorText(locale, { code, retryable });
+          assertEqual(text.length > 0 && !text.includes('undefined'), true, `${locale} ${code}`);
+        }
       }
     }
   });
@@ -43,8 +46,82 @@ describe('i18n', () => {
     assertEqual(resolveLocale(inner), 'en', 'Simplified Chinese gives English');
   });
 
-  it('shows the locale text of a known code and the message of an unknown one', () => {
-    assertEqual(errorText('ko', { code: 'NETWORK', message: 'x' }), textsFor('ko').errors.NETWORK, 'known');
-    assertEqual(errorText('ko', { code: 'NEW_CODE', message: 'Server text.' }), 'Server text.', 'unknown');
+  it("shows the locale's text for a known code and its general text for an unknown one, never the server's", () => {
+    assertEqual(
+      errorText('ko', { code: 'NETWORK', retryable: true }),
+      '네트워크에 연결할 수 없습니다. 다시 시도해 주세요.',
+      'known',
+    );
+    assertEqual(
+      errorText('zh-HK', { code: 'NETWORK', retryable: true }),
+      '未能連接網絡。請再試一次。',
+      'zh-HK',
+    );
+    assertEqual(
+      errorText('ko', { code: 'toString', retryable: true }),
+      textsFor('ko').happened.wrong + textsFor('ko').next.again,
+      'an inherited key is no code',
+    );
+    assertEqual(
+      errorText('ko', { code: 'A_NEWER_CODE', retryable: true }),
+      '문제가 발생했습니다. 다시 시도해 주세요.',
+      'unknown, retryable',
+    );
+    assertEqual(
+      errorText('en', { code: 'A_NEWER_CODE', retryable: false }),
+      "This isn't available right now. Please try another option.",
+      'unknown, not retryable',
+    );
+  });
+
+  it('uses the glossary: "link", never "sign up" or "connect"; the cancel is not an error', () => {
+    const name = 'Wallet';
+    const labels = locales.map((locale) => [textsFor(locale).link(name), textsFor(locale).linked(name)]);
+    assertEqual(
+      labels,
+      [
+        ['Link Wallet', 'Wallet linked'],
+        ['Wallet 연결하기', 'Wallet 연결됨'],
+        ['連結 Wallet', '已連結 Wallet'],
+      ],
+      'labels',
+    );
+    assertEqual(
+      locales.map((locale) => textsFor(locale).cancelled),
+      [
+        'Linking cancelled. You can try again.',
+        '연결이 취소되었습니다. 다시 시도할 수 있습니다.',
+        '未完成連結，你可隨時再試。',
+      ],
+      'cancelled',
+    );
+    const all = JSON.stringify(
+      locales.flatMap((locale) =>
+        Object.values(textsFor(locale)).map((text: unknown) =>
+          typeof text === 'function' ? text(name) : text,
+        ),
+      ),
+    );
+    for (const word of [
+      'Sign up',
+      'Connect',
+      '가입',
+      '登記',
+      '取消連結',
+      '您',
+      '閣下',
+      'provider',
+      '제공업체',
+      '供應商',
+    ]) {
+      assertEqual(all.includes(word), false, `texts include "${word}"`);
+    }
+  });
+
+  it("shows wallet names in the locale's own form where it has one", () => {
+    assertEqual(displayName('ko', 'Kakaopay'), '카카오페이', 'ko');
+    assertEqual(displayName('en', 'Kakaopay'), 'Kakaopay', 'en');
+    assertEqual(displayName('zh-HK', 'AlipayHK'), 'AlipayHK', 'zh-HK, where the brand is written so');
+    assertEqual(displayName('ko', 'toString'), 'toString', 'an inherited key is not a name');
   });
 });

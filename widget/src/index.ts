@@ -14,16 +14,8 @@ export {
   type SsoRedirect,
   type WatchOptions,
 } from './client.ts';
-export {
-  LinkController,
-  type LaunchMode,
-  type LinkOptions,
-  type LinkState,
-  type StartLink,
-} from './controllers/link.ts';
-export { popupTimings } from './controllers/popup.ts';
+export type { LaunchMode, LinkState } from './controllers/link.ts';
 export { resumeParameter } from './controllers/resume.ts';
-export { statusTimings } from './controllers/status.ts';
 export { LinkgateError, errorCodes, type LinkgateErrorCode } from './errors.ts';
 export {
   LinkgateCancelledEvent,

@@ -49,5 +49,5 @@ export function absoluteHttpUrl(value: string, allowHttp: boolean): string {
   // Without a base, relative and protocol-relative values do not parse: that is the test for absolute.
   const url = URL.canParse(value) ? new URL(value) : undefined;
   if (url?.protocol === 'https:' || (allowHttp && url?.protocol === 'http:')) return url.href;
-  throw new LinkgateError('UNSAFE_REDIRECT', 'Not an absolute http(s) URL.', false);
+  throw new LinkgateError('UNSAFE_REDIRECT', 'Not an http(s) URL.', false);
 }

@@ -63,6 +63,18 @@ export function shadowButton(element: Element): HTMLButtonElement {
   return button;
 }
 
+/** The text of the button's label part, without the mark. */
+export function labelOf(element: Element): string {
+  const label = element.shadowRoot?.querySelector('[part="label"]');
+  assert(label instanceof HTMLElement, 'the element renders a [part="label"]');
+  const slot = label.querySelector('slot');
+  const nodes = slot && slot.assignedNodes().length > 0 ? slot.assignedNodes() : [label];
+  return nodes
+    .map((node) => node.textContent ?? '')
+    .join('')
+    .trim();
+}
+
 export function statusOf(element: Element): HTMLElement {
   const status = element.shadowRoot?.querySelector('[part="status"]');
   assert(status instanceof HTMLElement, 'the element renders a [part="status"]');

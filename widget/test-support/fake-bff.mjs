@@ -18,7 +18,10 @@ import { randomBytes } from 'node:crypto';
  *
  * With no answer queued, the link routes behave as the real BFF does (CONTRACT.md, "HTTP API"):
  *
- *   POST /v1/links                201 {linkId, status: 'pending', redirectUrl: the fake provider page}
+ *   GET  /v1/links?provider=&paymentMethod=   200 {link}: the newest linked link of this bearer token
+ *                                 with that provider (and wallet), else the newest pending one, else null
+ *   POST /v1/links                201 {linkId, status: 'pending', redirectUrl: the fake provider page},
+ *                                 or {linkId, status: 'linked'} when such a link is linked already
  *   GET  /v1/links/<linkId>       200 the link, or 404 NOT_FOUND
  *   GET  /v1/links/<linkId>/events   text/event-stream of the link at each change, with heartbeats,
  *                                 open while the link is pending or linked; config events 'off'
@@ -81,7 +84,7 @@ export function fakeBffMiddleware() {
     const body = await readBody(ctx.req);
     fake.requests.push({
       method: ctx.method,
-      route,
+      route: ctx.querystring ? `${route}?${ctx.querystring}` : route,
       contentType: ctx.get('Content-Type'),
       accept: ctx.get('Accept'),
       authorization: ctx.get('Authorization'),
@@ -109,13 +112,26 @@ export function fakeBffMiddleware() {
 
 /** The /v1/links routes, as the real BFF answers them. */
 function links(ctx, fake, id, route, body) {
+  const buyer = ctx.get('Authorization');
+  if (ctx.method === 'GET' && route === '/v1/links') {
+    const { provider, paymentMethod } = ctx.query;
+    ctx.body = { link: current(fake, buyer, provider, paymentMethod) ?? null };
+    return undefined;
+  }
   if (ctx.method === 'POST' && route === '/v1/links') {
-    const { provider, returnTo } = JSON.parse(body);
+    const { provider, paymentMethod, returnTo } = JSON.parse(body);
+    const linked = current(fake, buyer, provider, paymentMethod);
+    ctx.status = 201;
+    if (linked?.status === 'linked') {
+      // As the BFF answers a start while the buyer's link is linked: that link, no provider page.
+      ctx.body = { linkId: linked.linkId, status: 'linked' };
+      return undefined;
+    }
     const linkId = `lnk_${randomBytes(16).toString('base64url')}`;
     const origin = ctx.get('Origin') || `http://${ctx.host}`;
-    fake.links.set(linkId, { linkId, provider, status: 'pending', origin, returnTo, streams: new Set() });
+    const link = { linkId, provider, paymentMethod, buyer, status: 'pending', origin, returnTo };
+    fake.links.set(linkId, { ...link, streams: new Set() });
     const redirectUrl = `http://${ctx.host}/fake-bff/${id}/provider/pingpong?link=${linkId}`;
-    ctx.status = 201;
     ctx.body = { linkId, status: 'pending', redirectUrl };
     return undefined;
   }
@@ -209,6 +225,21 @@ async function pages(ctx, fake, id, route) {
     ctx.body = page('Not found', '');
   }
   return undefined;
+}
+
+/** The buyer's newest linked link with this provider (and wallet, where given), else the newest pending one. */
+function current(fake, buyer, provider, paymentMethod) {
+  const links = [...fake.links.values()]
+    .reverse()
+    .filter(
+      (link) =>
+        link.buyer === buyer &&
+        link.provider === provider &&
+        (paymentMethod === undefined || link.paymentMethod === paymentMethod),
+    );
+  const found =
+    links.find((link) => link.status === 'linked') ?? links.find((link) => link.status === 'pending');
+  return found && view(found);
 }
 
 function view(link) {

@@ -81,6 +81,9 @@ export async function requestsOnce(
   }
 }
 
+/** The answer to an element's check for the buyer's current link when there is none. */
+export const noCurrentLink: FakeAnswer = { json: { link: null } };
+
 /** A 200 with a fresh one-time code; the default when the queue is empty. */
 export const freshCode: FakeAnswer = {};
 

@@ -128,18 +128,18 @@ describe('LaunchController', () => {
     assertEqual(second.log, ['succeeded fresh'], 'second callbacks');
   });
 
-  it('reset forgets a failed outcome and abandons a launch in flight', async () => {
+  it('abort forgets a failed outcome as well as abandoning a launch in flight', async () => {
     const controller = new LaunchController(new FakeHost());
     const failed = scripted<string>();
     controller.start(failed.launch);
     failed.reject(new LinkgateError('PROVIDER_DISABLED', 'Off.', false));
     await settle();
-    controller.reset();
+    controller.abort();
     assertEqual([controller.state, controller.error], ['idle', undefined], 'state and error after a failure');
 
     const running = scripted<string>();
     controller.start(running.launch);
-    controller.reset();
+    controller.abort();
     assertEqual(running.signal()?.aborted, true, 'signal of the launch in flight');
     assertEqual(controller.state, 'idle', 'state');
   });

@@ -55,20 +55,13 @@ export class LaunchController implements ReactiveController {
     return true;
   }
 
-  /** Abandons the launch in flight, if any; its result will be ignored. */
+  /** Abandons the launch in flight, if any (its result will be ignored), and forgets the last outcome. */
   abort(): void {
     const running = this.#current;
-    if (!running) return;
     this.#current = undefined;
-    running.controller.abort();
+    running?.controller.abort();
     this.#set('idle', undefined);
-    running.abandoned?.();
-  }
-
-  /** Abandons the launch in flight, if any, and forgets the last outcome. */
-  reset(): void {
-    this.abort();
-    this.#set('idle', undefined);
+    running?.abandoned?.();
   }
 
   hostDisconnected(): void {

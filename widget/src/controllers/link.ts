@@ -12,7 +12,7 @@ import {
 import { checkRedirect, pageNavigation } from '../navigation.ts';
 import { PopupController } from './popup.ts';
 import { ResumeController } from './resume.ts';
-import { StatusController, timedOut } from './status.ts';
+import { StatusController, statusTimings, timedOut, wait } from './status.ts';
 
 export type LinkState = 'idle' | 'working' | 'pending' | 'linked' | 'failed' | 'cancelled' | 'unavailable';
 
@@ -22,32 +22,45 @@ export type LaunchMode = 'popup' | 'redirect';
 /** Creates the link; in `redirect` mode the request should carry `returnTo`, the page to come back to. */
 export type StartLink = (mode: LaunchMode, signal: AbortSignal) => Promise<CreatedLink>;
 
+/** What an element links: a provider and, where the provider offers several, the wallet. */
+export interface LinkTarget {
+  readonly provider: string;
+  readonly paymentMethod?: string | undefined;
+}
+
 export interface LinkOptions {
   /** A client bound to the host's current attributes. */
   client(): LinkgateClient;
-  /** The host's provider id, or undefined while the host is unavailable. */
-  provider(): string | undefined;
+  /** What the host links, or undefined while the host is unavailable. */
+  target(): LinkTarget | undefined;
+  /**
+   * Names the buyer's session and what the host links: another value starts over (a new buyer must
+   * never see the last one's link). Undefined while there is no session to ask the BFF with.
+   */
+  scope(): string | undefined;
   /** Where focus goes back when the popup closes or the link completes. */
   focusTarget(): HTMLElement | null | undefined;
 }
 
 /**
- * Links the buyer's account at a provider and follows the link to its end: the launch (popup, or a
- * full-page redirect when the popup is blocked), the resume on the way back, and the link's status at
- * the BFF, which alone decides the outcome. Fires linkgate-start, -pending, -redirect, -linked,
- * -cancelled and -error on the host.
+ * Where the buyer stands with one provider (or wallet), and linking them there. On connect and for
+ * each new session it asks the BFF for the buyer's current link (or resumes the one named in the URL
+ * after a full-page redirect); a click launches a new link (popup, or a full-page redirect when the
+ * popup is blocked); it follows the link's status at the BFF, which alone decides the outcome, and
+ * keeps following a linked link so that an unlink made elsewhere turns it idle. Fires linkgate-start,
+ * -pending, -redirect, -linked (also for a link found linked), -cancelled and -error on the host.
  */
 export class LinkController implements ReactiveController {
   readonly #host: ReactiveControllerHost & HTMLElement;
   readonly #options: LinkOptions;
   readonly #popup: PopupController;
-  readonly #resume: ResumeController;
+  readonly #resume = new ResumeController();
   readonly #status: StatusController;
   #state: LinkState = 'idle';
   #error: LinkgateError | undefined;
-  /** What the host was last synced for; another value starts over. */
-  #key: string | undefined;
-  /** Aborts whatever the controller is doing: a launch, a resume, following a link. */
+  /** The scope last checked; undefined while the host is out of the document. */
+  #scope: string | undefined;
+  /** Aborts whatever the controller is doing: a check, a launch, following a link. */
   #run = new AbortController();
   /** After the buyer abandoned the popup, only a later `linked` is still worth reporting. */
   #quiet = false;
@@ -56,7 +69,6 @@ export class LinkController implements ReactiveController {
     this.#host = host;
     this.#options = options;
     this.#popup = new PopupController(host, options);
-    this.#resume = new ResumeController(host);
     this.#status = new StatusController(host);
     host.addController(this);
   }
@@ -65,55 +77,78 @@ export class LinkController implements ReactiveController {
     return this.#state;
   }
 
-  /** The error while the state is failed (or unavailable after the BFF said so). */
+  /** The error while the state is failed, or unavailable after the BFF said so. */
   get error(): LinkgateError | undefined {
     return this.#error;
   }
 
   /** Call synchronously inside the click. While a link is in flight it brings its popup forward instead. */
   launch(start: StartLink): void {
-    const provider = this.#options.provider();
+    const target = this.#options.target();
     if (this.#busy()) return this.#popup.focus();
-    if (!provider || this.#state === 'linked') return;
+    if (!target || this.#state === 'linked') return;
     const signal = this.#begin();
     // Opened first, inside the click: popup blockers refuse a window opened after an await.
     const inPopup = this.#popup.open();
     this.#host.dispatchEvent(new LinkgateStartEvent());
     this.#set('working');
-    void this.#launch(provider, inPopup, start, signal);
+    void this.#launch(target.provider, inPopup, start, signal);
+  }
+
+  /** Asks the BFF again where the buyer stands; nothing while a link is being made or there is no session. */
+  async refresh(): Promise<void> {
+    if (!this.#busy() && this.#scope) await this.#check(this.#begin());
   }
 
   hostConnected(): void {
-    this.#sync();
+    // Checked after the update this asks for: the host's attributes are read in it.
+    this.#host.requestUpdate();
   }
 
-  /** Also after updates: a page just redirected back may hand the element its session token later. */
   hostUpdated(): void {
-    this.#sync();
+    // A host that left the document still renders; it checks again once it is back.
+    const scope = this.#host.isConnected && this.#options.target() ? this.#options.scope() : undefined;
+    if (scope === this.#scope) return;
+    this.#scope = scope;
+    // Whatever the element showed or followed may have been another buyer's.
+    this.#end();
+    if (this.#state !== 'idle') this.#set('idle');
+    if (scope) void this.#check(this.#begin());
   }
 
   hostDisconnected(): void {
+    this.#scope = undefined;
     this.#end();
-    this.#key = undefined;
     if (this.#busy()) this.#set('idle');
   }
 
-  #sync(): void {
-    const provider = this.#options.provider();
+  /** The link named in the URL after a redirect, if it is this provider's, else the buyer's current link. */
+  async #check(signal: AbortSignal): Promise<void> {
+    const { provider = '', paymentMethod } = this.#options.target() ?? {};
     const client = this.#options.client();
-    const key = provider && client.hasSession ? provider : undefined;
-    if (key === this.#key) return;
-    this.#key = key;
-    if (!provider || !key || this.#state !== 'idle' || !this.#resume.linkId) return;
-    void this.#resumeLink(client, provider, this.#begin());
+    try {
+      const resumed = await this.#resume.take(client, provider, signal);
+      const link = resumed ?? (await client.currentLink(provider, paymentMethod, { signal }));
+      // A resumed link is followed as it is; of the current links only a linked one counts.
+      if (!signal.aborted)
+        this.#carryOn(resumed || link?.status === 'linked' ? link! : undefined, client, signal);
+    } catch (error) {
+      const refused = toLinkgateError(error);
+      // The BFF has the provider switched off: nothing to click then. Other failures leave the state
+      // as it was; a click asks again, and shows what the BFF says then.
+      if (!signal.aborted && refused.code === 'PROVIDER_DISABLED') this.#failed(refused);
+    }
   }
 
-  async #resumeLink(client: LinkgateClient, provider: string, signal: AbortSignal): Promise<void> {
-    const view = await this.#resume.take(client, provider, signal);
-    if (!view || signal.aborted) return;
-    if (view.status !== 'pending') return this.#report(view);
-    this.#set('pending');
-    this.#follow(client, view.linkId, signal);
+  /**
+   * Goes on with a link that exists: resumed, current or answered to a start. Pending or linked, it is
+   * followed; only a linked one counts among the buyer's current links.
+   */
+  #carryOn(view: LinkView | undefined, client: LinkgateClient, signal: AbortSignal): void {
+    const status = view?.status;
+    if (!view || status === 'pending') this.#set(view ? 'pending' : 'idle');
+    else this.#report(view);
+    if (status === 'pending' || status === 'linked') this.#follow(client, view!.linkId, signal);
   }
 
   async #launch(provider: string, inPopup: boolean, start: StartLink, signal: AbortSignal): Promise<void> {
@@ -126,17 +161,22 @@ export class LinkController implements ReactiveController {
       return this.#fail(toLinkgateError(error), signal);
     }
     if (signal.aborted) return;
-    const { linkId } = link;
-    this.#set('pending');
+    const { linkId, status } = link;
+    const client = this.#options.client();
+    if (status !== 'pending') {
+      // The BFF answers a start while the buyer's link is linked with that link: nothing to show.
+      this.#popup.close();
+      return this.#carryOn({ linkId, provider, status }, client, signal);
+    }
+    this.#set(status);
     this.#host.dispatchEvent(new LinkgatePendingEvent({ linkId }));
     if (url && !inPopup) {
       this.#host.dispatchEvent(new LinkgateRedirectEvent({ provider }));
       // This page is leaving; the way back resumes the link.
       return pageNavigation.assign(url);
     }
-    const client = this.#options.client();
     // Watched from now: a buyer may close the popup before it gets anywhere.
-    const watched = inPopup ? this.#popup.outcome(client.origin, linkId, signal) : undefined;
+    const watched = inPopup && this.#popup.outcome(client.origin, linkId, signal);
     if (url) this.#popup.show(url);
     else this.#popup.close();
     this.#follow(client, linkId, signal);
@@ -148,29 +188,45 @@ export class LinkController implements ReactiveController {
       () => undefined,
     );
     // A popup that the provider's COOP cut off looks closed too, and its link may still become linked.
-    if (outcome === 'abandoned' && !signal.aborted) {
+    if (outcome === 'abandoned' && !signal.aborted && this.#state === 'pending') {
       this.#quiet = true;
       this.#cancelled();
     }
   }
 
+  /**
+   * Follows the link: while pending, to its outcome within the time limit; while linked, until it is
+   * unlinked. The BFF ends a linked link's stream after a while: then, after a pause, ask again which
+   * link is current.
+   */
   #follow(client: LinkgateClient, linkId: string, signal: AbortSignal): void {
     this.#status.follow(client, linkId, signal, {
-      timeout: true,
+      timeout: this.#state === 'pending',
       onView: (view) => this.#onView(view, signal),
-      onError: (error) => this.#fail(error, signal),
+      // Once linked, a follow that fails only stops: the link was linked when last heard of.
+      onError: (error) => this.#state === 'linked' || this.#fail(error, signal),
+      onEnd: () => {
+        const linked = this.#state === 'linked';
+        if (linked)
+          void wait(statusTimings.maxPoll).then(() => (signal.aborted ? undefined : this.#check(signal)));
+        return linked;
+      },
     });
   }
 
   #onView(view: LinkView, signal: AbortSignal): void {
-    if (signal.aborted || view.status === 'pending') return;
+    const { status } = view;
+    if (signal.aborted || status === 'pending') return;
     const quiet = this.#quiet;
-    this.#end();
-    if (!quiet || view.status === 'linked') this.#report(view);
+    if (status === 'linked') this.#popup.close();
+    else this.#end();
+    this.#quiet = false;
+    if (!quiet || status === 'linked' || status === 'unlinked') this.#report(view);
   }
 
   #report({ linkId, provider, status, error }: LinkView): void {
     if (status === 'linked') {
+      if (this.#state === status) return;
       this.#set(status);
       this.#host.dispatchEvent(new LinkgateLinkedEvent({ linkId, provider }));
     } else if (status === 'cancelled') {
@@ -184,7 +240,7 @@ export class LinkController implements ReactiveController {
           ? timedOut()
           : new LinkgateError(
               error?.code ?? 'PROVIDER_REJECTED',
-              error?.message ?? 'The provider did not link the account.',
+              error?.message ?? 'Not linked.',
               error?.code === 'PROVIDER_UNAVAILABLE',
             ),
       );
@@ -198,12 +254,13 @@ export class LinkController implements ReactiveController {
     if (!quiet) this.#failed(error);
   }
 
+  /** A real refusal. A provider the BFF has switched off will not come back by trying again. */
   #failed(error: LinkgateError): void {
-    // A provider the BFF has switched off will not come back by trying again.
     this.#set(error.code === 'PROVIDER_DISABLED' ? 'unavailable' : 'failed', error);
     this.#host.dispatchEvent(new LinkgateErrorEvent(error));
   }
 
+  /** The buyer's own cancel, or a popup closed without finishing: never an error. */
   #cancelled(): void {
     this.#set('cancelled');
     this.#host.dispatchEvent(new LinkgateCancelledEvent());
@@ -213,14 +270,12 @@ export class LinkController implements ReactiveController {
   #begin(): AbortSignal {
     this.#end();
     this.#quiet = false;
-    this.#run = new AbortController();
-    return this.#run.signal;
+    return (this.#run = new AbortController()).signal;
   }
 
   /** Ends the current run: its listeners, timers and requests, and its popup. */
   #end(): void {
     this.#run.abort();
-    this.#status.stop();
     this.#popup.close();
   }
 

@@ -1,7 +1,6 @@
 import { assertEqual } from '../../test-support/assert.ts';
 import { fakeLinkBff, type FakeLinkBff } from '../../test-support/fake-bff.ts';
 import { useElementFixture } from '../../test-support/fixture.ts';
-import { mountHost } from '../../test-support/host.ts';
 import { afterEach, describe, it } from '../../test-support/mocha.ts';
 import { LinkgateClient } from '../client.ts';
 import { ResumeController } from './resume.ts';
@@ -11,7 +10,7 @@ function clientOf(bff: FakeLinkBff): LinkgateClient {
 }
 
 async function resumer(): Promise<ResumeController> {
-  return new ResumeController(await mountHost());
+  return new ResumeController();
 }
 
 describe('ResumeController', () => {

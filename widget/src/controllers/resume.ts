@@ -1,4 +1,3 @@
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LinkView, LinkgateClient } from '../client.ts';
 
 /** The query parameter that names the link when the buyer comes back from a full-page redirect. */
@@ -7,16 +6,12 @@ export const resumeParameter = 'linkgate_link';
 /**
  * The way back from a full-page redirect: the return page sends the buyer to `returnTo` with
  * `?linkgate_link=<linkId>` added. The first element whose provider the link is takes the parameter
- * out of the URL and carries on with the link; every other element leaves it alone.
+ * out of the URL and carries on with the link; every other element leaves it alone. The element's
+ * link controller asks it when it checks where the buyer stands, and aborts the look with its run.
  */
-export class ResumeController implements ReactiveController {
-  /** The link this host has looked at: another provider's, or one it has taken. */
+export class ResumeController {
+  /** The link this element has looked at: another provider's, or one it has taken. */
   #seen: string | undefined;
-  #lookup = new AbortController();
-
-  constructor(host: ReactiveControllerHost) {
-    host.addController(this);
-  }
 
   /** The link the URL names, unless this host has already looked at it. */
   get linkId(): string | undefined {
@@ -31,11 +26,8 @@ export class ResumeController implements ReactiveController {
   async take(client: LinkgateClient, provider: string, signal: AbortSignal): Promise<LinkView | undefined> {
     const linkId = this.linkId;
     if (!linkId) return undefined;
-    this.#lookup.abort();
-    this.#lookup = new AbortController();
-    signal.addEventListener('abort', () => this.#lookup.abort(), { signal: this.#lookup.signal });
     // Not now (no session yet, offline, not found, aborted): a later look may try again.
-    const view = await client.getLink(linkId, { signal: this.#lookup.signal }).catch(() => undefined);
+    const view = await client.getLink(linkId, { signal }).catch(() => undefined);
     if (!view || signal.aborted) return undefined;
     this.#seen = linkId;
     const url = new URL(window.location.href);
@@ -47,9 +39,5 @@ export class ResumeController implements ReactiveController {
       .join('&');
     history.replaceState(history.state, '', url.href);
     return view;
-  }
-
-  hostDisconnected(): void {
-    this.#lookup.abort();
   }
 }

@@ -80,7 +80,7 @@ describe('StatusController', () => {
     await waitFor(() => followed.errors.length === 1, 'the timeout');
     assertEqual(
       followed.errors.map(({ code, message, retryable }) => ({ code, message, retryable })),
-      [{ code: 'TIMEOUT', message: 'The link was not confirmed in time.', retryable: true }],
+      [{ code: 'TIMEOUT', message: 'Not confirmed in time.', retryable: true }],
       'errors',
     );
     await bff.setStatus(followed.linkId, 'linked');
@@ -109,7 +109,8 @@ describe('StatusController', () => {
     const bff = await fakeLinkBff();
     let ends = 0;
     const followed = await followNew(bff, { onEnd: () => (ends += 1) > 0 });
-    await bff.setStatus(followed.linkId, 'linked', undefined);
+    await waitFor(() => followed.views.length === 1, 'the first status');
+    await bff.setStatus(followed.linkId, 'linked');
     await bff.setStatus(followed.linkId, 'unlinked');
     await waitFor(() => ends === 1, 'the end of the stream');
     assertEqual(followed.views, ['pending', 'linked', 'unlinked'], 'statuses');

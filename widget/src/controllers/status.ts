@@ -26,13 +26,14 @@ export interface Following {
 export const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export function timedOut(): LinkgateError {
-  return new LinkgateError('TIMEOUT', 'The link was not confirmed in time.', true);
+  return new LinkgateError('TIMEOUT', 'Not confirmed in time.', true);
 }
 
 /**
  * Follows one link's status at the BFF: its event stream (`client.watchLink`) and, when there is no
  * stream or it breaks, polling with a doubling backoff. The BFF is the only source of a link's status.
- * Following stops when the caller's signal aborts, a new link is followed, or the host disconnects.
+ * Following one link stops following the last; following stops too when the caller's signal aborts
+ * or the host disconnects.
  */
 export class StatusController implements ReactiveController {
   #current = new AbortController();
@@ -42,19 +43,14 @@ export class StatusController implements ReactiveController {
   }
 
   follow(client: LinkgateClient, linkId: string, signal: AbortSignal, following: Following): void {
-    this.stop();
+    this.#current.abort();
     const current = (this.#current = new AbortController());
     signal.addEventListener('abort', () => current.abort(), { signal: current.signal });
-    if (signal.aborted) current.abort();
     void this.#follow(client, linkId, current, following);
   }
 
-  stop(): void {
-    this.#current.abort();
-  }
-
   hostDisconnected(): void {
-    this.stop();
+    this.#current.abort();
   }
 
   async #follow(

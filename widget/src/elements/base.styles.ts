@@ -1,14 +1,77 @@
-import { css } from 'lit';
+import { css } from '@lit/reactive-element';
 
-/** What every Linkgate element's host shares: inline box, inherited colour and font, `hidden`. */
+/**
+ * What every Linkgate element's host shares: an inline box in the page's font, the state colours
+ * (light, and dark under prefers-color-scheme), a 2 px focus ring in the accent colour, the status
+ * line with a rule in its state's colour, and the busy spinner, still under prefers-reduced-motion.
+ */
 export const hostStyles = css`
   :host {
+    --_accent: var(--linkgate-accent, #1a56db);
+    --_on-accent: var(--linkgate-accent-text, #fff);
+    --_ring: var(--linkgate-focus-color, var(--_accent));
+    --_linked: var(--linkgate-linked-color, var(--_d1, #0d652d));
+    --_linked-bg: var(--linkgate-linked-background, var(--_d2, #e6f4ea));
+    --_off: var(--linkgate-unavailable-color, var(--_d3, #5f6368));
+    --_off-bg: var(--linkgate-unavailable-background, var(--_d4, #f1f3f4));
     display: inline-block;
-    color: var(--linkgate-color, inherit);
     font: var(--linkgate-font, inherit);
+  }
+
+  @media (prefers-color-scheme: dark) {
+    /* The dark defaults; a colour set through --linkgate-* applies in both schemes. */
+    :host {
+      --_d1: #a8dab5;
+      --_d2: #0f2d18;
+      --_d3: #bdc1c6;
+      --_d4: #303134;
+    }
   }
 
   :host([hidden]) {
     display: none;
+  }
+
+  :focus-visible {
+    outline: 2px solid var(--_ring);
+    outline-offset: 2px;
+  }
+
+  [role='status']:not(:empty) {
+    margin-top: 0.25em;
+    padding-inline-start: 0.5em;
+    border-inline-start: 3px solid var(--_dot, var(--_accent));
+    font-size: 0.875em;
+  }
+
+  [aria-busy] {
+    cursor: progress;
+  }
+
+  :host([state='failed']) {
+    --_dot: var(--linkgate-error-color, #c5221f);
+  }
+
+  :host([state='cancelled']) {
+    --_dot: var(--linkgate-cancelled-color, var(--_off));
+  }
+
+  .spinner {
+    border: 2px solid;
+    border-right-color: transparent;
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+
+  @keyframes spin {
+    to {
+      transform: rotate(1turn);
+    }
+  }
+
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation: none;
+    }
   }
 `;

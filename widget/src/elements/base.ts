@@ -1,8 +1,8 @@
-import { LitElement, type PropertyDeclarations } from 'lit';
+import { ReactiveElement, type PropertyDeclarations, type PropertyValues } from '@lit/reactive-element';
+import { render, type TemplateResult } from 'lit/html.js';
 import { LinkgateClient } from '../client.ts';
-import type { LinkgateError } from '../errors.ts';
 import { LinkgateReadyEvent } from '../events.ts';
-import { errorText, resolveLocale, textsFor, type Locale } from '../i18n.ts';
+import { resolveLocale, type Locale } from '../i18n.ts';
 
 /** The states an element reflects in its `state` attribute (CONTRACT.md, "The elements"). */
 export type ElementState = 'idle' | 'working' | 'pending' | 'linked' | 'failed' | 'cancelled' | 'unavailable';
@@ -11,7 +11,7 @@ export type ElementState = 'idle' | 'working' | 'pending' | 'linked' | 'failed' 
  * What every Linkgate element shares: the `api-base`, `session-token` and `locale` attributes, the
  * `sessionTokenProvider` property, the reflected `state`, and `linkgate-ready` after the first render.
  */
-export abstract class LinkgateElement extends LitElement {
+export abstract class LinkgateElement extends ReactiveElement {
   static override properties: PropertyDeclarations = {
     apiBase: { attribute: 'api-base' },
     sessionToken: { attribute: 'session-token' },
@@ -30,6 +30,11 @@ export abstract class LinkgateElement extends LitElement {
   declare state: ElementState;
   /** Returns a fresh session token; called once when the BFF answers SESSION_EXPIRED. */
   declare sessionTokenProvider: (() => Promise<string>) | undefined;
+
+  /** Counts the sessions the merchant handed this element; see sessionScope. */
+  #session = 0;
+  /** The last token the session token provider gave. */
+  #renewed: string | undefined;
 
   constructor() {
     super();
@@ -56,26 +61,37 @@ export abstract class LinkgateElement extends LitElement {
         ? async () => {
             const token = await provider();
             // The client refuses anything but a non-empty string; keep the old token then.
-            if (typeof token === 'string' && token !== '') this.sessionToken = token;
+            if (typeof token === 'string' && token !== '') this.sessionToken = this.#renewed = token;
             return token;
           }
         : undefined,
     });
   }
 
-  /** The live region's text for the current state; `error` is the failed launch's, `wallet` the one signed up with. */
-  protected statusText(error: LinkgateError | undefined, wallet = ''): string {
-    const locale = this.resolvedLocale;
-    const texts = textsFor(locale);
-    const statuses: Partial<Record<ElementState, string>> = {
-      working: texts.working,
-      pending: texts.waiting(wallet),
-      linked: texts.linked(wallet),
-      cancelled: texts.cancelled,
-      failed: error && errorText(locale, error),
-      unavailable: texts.unavailable,
-    };
-    return statuses[this.state] ?? '';
+  /**
+   * Names the buyer's session at this BFF: it changes when the merchant hands the element another
+   * token or token provider (a token the element renewed itself does not count). Undefined while
+   * there is no session to ask the BFF with.
+   */
+  protected get sessionScope(): string | undefined {
+    return this.sessionToken || this.sessionTokenProvider ? `${this.#session} ${this.apiBase}` : undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (
+      changed.has('sessionTokenProvider') ||
+      (changed.has('sessionToken') && this.sessionToken !== this.#renewed)
+    )
+      this.#session += 1;
+  }
+
+  /** The element's shadow DOM, rendered after each update. */
+  protected abstract render(): TemplateResult;
+
+  protected override update(changed: PropertyValues<this>): void {
+    const template = this.render();
+    super.update(changed);
+    render(template, this.renderRoot, { host: this });
   }
 
   protected override firstUpdated(): void {

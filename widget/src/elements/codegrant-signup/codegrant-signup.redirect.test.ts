@@ -75,7 +75,7 @@ describe('linkgate-codegrant-signup with popups blocked', () => {
     );
     assertEqual(redirect?.detail, { provider: 'pingpong' }, 'redirect detail');
     assertEqual(element.getAttribute('state'), 'pending', 'state before leaving');
-    const [create] = await bff.requests();
+    const create = (await bff.requests()).find((request) => request.method === 'POST');
     assertEqual(
       JSON.parse(create?.body ?? '{}'),
       { provider: 'pingpong', paymentMethod: 'AlipayHK', returnTo: shopPage },
@@ -137,11 +137,12 @@ describe('linkgate-codegrant-signup with popups blocked', () => {
     element.remove();
     await bff.setStatus(linkId, 'linked');
 
+    const before = (await bff.requests()).length;
     history.pushState(null, '', `?linkgate_link=${linkId}`);
     const { 'session-token': token, ...tokenless } = signupAttributes(bff);
     const resumed = connectSignup(tokenless);
     await delay(100);
-    assertEqual((await bff.requests()).length, 1, 'requests before the token: the first create only');
+    assertEqual((await bff.requests()).length, before, 'requests before the token: none');
     const linked = nextEvent(resumed.element, 'linkgate-linked');
     resumed.element.setAttribute('session-token', token ?? '');
     assertEqual((await linked).detail, { linkId, provider: 'pingpong' }, 'linked detail');

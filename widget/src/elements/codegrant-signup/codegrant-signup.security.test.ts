@@ -9,7 +9,7 @@ import {
   statusOf,
   waitFor,
 } from '../../../test-support/elements.ts';
-import { errorAnswer, fakeLinkBff } from '../../../test-support/fake-bff.ts';
+import { errorAnswer, fakeLinkBff, noCurrentLink } from '../../../test-support/fake-bff.ts';
 import { signupAttributes, startLink, useElementFixture } from '../../../test-support/fixture.ts';
 import { describe, it } from '../../../test-support/mocha.ts';
 
@@ -43,7 +43,10 @@ describe('linkgate-codegrant-signup under attack', () => {
       await bff.setStatus(linkId, 'linked');
       await linked;
 
-      const blocked = await mountSignup(signupAttributes(bff, { 'session-token': 'secret-token' }));
+      // Another wallet: the buyer's AlipayHK is linked now, and a linked element does not start.
+      const blocked = await mountSignup(
+        signupAttributes(bff, { 'session-token': 'secret-token', 'payment-method': 'GCash' }),
+      );
       const blockedEvents = recordLinkgateEvents(blocked);
       const realOpen = window.open;
       window.open = () => null;
@@ -87,21 +90,29 @@ describe('linkgate-codegrant-signup under attack', () => {
     }
   });
 
-  it('renders markup in a server message as text: no element is created, nothing runs', async () => {
-    const bff = await fakeLinkBff({}, errorAnswer(502, 'A_CODE_FROM_A_NEWER_BFF', markup));
+  it('shows the general text, never a server message with markup: no element is created, nothing runs', async () => {
+    const bff = await fakeLinkBff({}, noCurrentLink, errorAnswer(502, 'A_CODE_FROM_A_NEWER_BFF', markup));
     const element = await mountSignup(signupAttributes(bff));
     shadowButton(element).click();
     const error = await nextEvent(element, 'linkgate-error');
     assertEqual(error.detail.message, markup, 'the event keeps the message as a string');
     await element.updateComplete;
-    assertEqual(statusOf(element).textContent, markup, 'the status shows it as text');
+    assertEqual(
+      statusOf(element).textContent,
+      "This isn't available right now. Please try another option.",
+      'the status shows the general text of a code that cannot be retried',
+    );
 
     const linkId = await startLink(element);
     const failed = nextEvent(element, 'linkgate-error');
     await bff.setStatus(linkId, 'failed', { code: 'A_CODE_FROM_A_NEWER_BFF', message: markup });
     await failed;
     await element.updateComplete;
-    assertEqual(statusOf(element).textContent, markup, 'a failed link shows its message as text');
+    assertEqual(
+      statusOf(element).textContent,
+      "This isn't available right now. Please try another option.",
+      'a failed link shows the general text',
+    );
     await delay(50);
 
     assertEqual(element.shadowRoot?.querySelectorAll('img').length, 0, 'images in the shadow DOM');

@@ -4,6 +4,7 @@ import {
   delay,
   eventSummary,
   fastTimings,
+  labelOf,
   mountSignup,
   nextEvent,
   pathOf,
@@ -16,6 +17,7 @@ import {
 import {
   errorAnswer,
   fakeLinkBff,
+  noCurrentLink,
   requestsOnce,
   type RecordedRequest,
 } from '../../../test-support/fake-bff.ts';
@@ -54,9 +56,9 @@ describe('linkgate-codegrant-signup', () => {
     const snapshot = (await a11ySnapshot({})) as unknown as AccessibilityNode;
     const node = findNode(
       snapshot,
-      (candidate) => candidate.role === 'button' && candidate.name === 'Sign up with AlipayHK',
+      (candidate) => candidate.role === 'button' && candidate.name === 'Link AlipayHK',
     );
-    assert(node, `a button named "Sign up with AlipayHK": ${JSON.stringify(snapshot)}`);
+    assert(node, `a button named "Link AlipayHK": ${JSON.stringify(snapshot)}`);
     assert(node.focused, 'the named button is the focused node');
     assertEqual(statusOf(element).getAttribute('role'), 'status', 'role of the status part');
 
@@ -66,7 +68,11 @@ describe('linkgate-codegrant-signup', () => {
     await pending;
     await element.updateComplete;
     assertEqual(shadowButton(element).getAttribute('aria-busy'), 'true', 'aria-busy while pending');
-    assertEqual(statusOf(element).textContent, 'Waiting for AlipayHK…', 'status while pending');
+    assertEqual(
+      statusOf(element).textContent,
+      'Waiting for you to confirm in AlipayHK.',
+      'status while pending',
+    );
   });
 
   it('opens the popup within the click and reports linked only once the BFF says so, not on the return', async () => {
@@ -89,8 +95,13 @@ describe('linkgate-codegrant-signup', () => {
     assert(buttonFocused(element), 'focus is back on the button');
     assertEqual(
       routes(await bff.requests()),
-      ['POST /v1/links', `GET /v1/links/${linkId}/events`, `GET /v1/links/${linkId}`],
-      'requests: create, follow, and one look after the return',
+      [
+        'GET /v1/links?provider=pingpong&paymentMethod=AlipayHK',
+        'POST /v1/links',
+        `GET /v1/links/${linkId}/events`,
+        `GET /v1/links/${linkId}`,
+      ],
+      'requests: the check for a current link, create, follow, and one look after the return',
     );
 
     const linked = nextEvent(element, 'linkgate-linked');
@@ -98,11 +109,11 @@ describe('linkgate-codegrant-signup', () => {
     assertEqual((await linked).detail, { linkId, provider: 'pingpong' }, 'linked detail');
     await element.updateComplete;
     assertEqual(element.getAttribute('state'), 'linked', 'state');
-    assertEqual(shadowButton(element).textContent?.trim(), 'AlipayHK linked', 'label once linked');
+    assertEqual(labelOf(element), 'AlipayHK linked', 'label once linked');
     assertEqual(shadowButton(element).getAttribute('aria-disabled'), 'true', 'aria-disabled once linked');
     assert(!shadowButton(element).disabled, 'still focusable once linked');
     assert(!shadowButton(element).hasAttribute('aria-busy'), 'not busy once linked');
-    assertEqual(statusOf(element).textContent, 'AlipayHK linked', 'status once linked');
+    assertEqual(statusOf(element).textContent, '', 'status once linked: the label says it, once');
     assertEqual(
       eventSummary(events).map((event) => event.type),
       ['linkgate-start', 'linkgate-pending', 'linkgate-linked'],
@@ -112,14 +123,27 @@ describe('linkgate-codegrant-signup', () => {
     shadowButton(element).click();
     await delay(50);
     assertEqual(fixture.popups.length, 1, 'no popup for a click once linked');
-    assertEqual((await bff.requests()).length, 3, 'no request for a click once linked');
+    assertEqual((await bff.requests()).length, 4, 'no request for a click once linked');
   });
 
   it('sends POST {provider, paymentMethod} without returnTo, then GETs without body or Content-Type, once', async () => {
     const bff = await fakeLinkBff();
     const element = await mountSignup(signupAttributes(bff));
     const linkId = await startLink(element);
-    const [create, events] = await requestsOnce(bff, 2);
+    const [check, create, events] = await requestsOnce(bff, 3);
+    assertEqual(
+      check,
+      {
+        method: 'GET',
+        route: '/v1/links?provider=pingpong&paymentMethod=AlipayHK',
+        contentType: '',
+        accept: 'application/json',
+        authorization: 'Bearer tok-1',
+        cookie: '',
+        body: '',
+      },
+      'check for a current link',
+    );
     assertEqual(
       create,
       {
@@ -151,7 +175,7 @@ describe('linkgate-codegrant-signup', () => {
     shadowButton(element).click();
     await delay(50);
     assertEqual(fixture.popups.length, 1, 'popups after a second click');
-    assertEqual((await bff.requests()).length, 2, 'requests after a second click');
+    assertEqual((await bff.requests()).length, 3, 'requests after a second click');
   });
 
   it('reports cancelled when the buyer closes the popup, after the grace, and gives focus back', async () => {
@@ -171,7 +195,7 @@ describe('linkgate-codegrant-signup', () => {
     assert(performance.now() - closedAt >= popupTimings.closeGrace - 5, 'cancelled only after the grace');
     await element.updateComplete;
     assertEqual(element.getAttribute('state'), 'cancelled', 'state');
-    assertEqual(statusOf(element).textContent, 'Sign-up cancelled.', 'status');
+    assertEqual(statusOf(element).textContent, 'Linking cancelled. You can try again.', 'status');
     assert(!shadowButton(element).hasAttribute('aria-busy'), 'not busy');
     assert(buttonFocused(element), 'focus is back on the button');
     assert(
@@ -250,13 +274,13 @@ describe('linkgate-codegrant-signup', () => {
     const error = await nextEvent(element, 'linkgate-error');
     assertEqual(
       error.detail,
-      { code: 'TIMEOUT', message: 'The link was not confirmed in time.', retryable: true },
+      { code: 'TIMEOUT', message: 'Not confirmed in time.', retryable: true },
       'error detail',
     );
     await element.updateComplete;
     assertEqual(fixture.popups[0]?.closed, true, 'the popup was closed');
     assertEqual(element.getAttribute('state'), 'failed', 'state');
-    assertEqual(statusOf(element).textContent, 'This took too long. Please try again.', 'status');
+    assertEqual(statusOf(element).textContent, 'Something went wrong. Please try again.', 'status');
   });
 
   it("reports a link that failed at the provider with the BFF's code, and closes the popup", async () => {
@@ -272,11 +296,15 @@ describe('linkgate-codegrant-signup', () => {
     );
     await element.updateComplete;
     assertEqual(fixture.popups[0]?.closed, true, 'the popup was closed');
-    assertEqual(statusOf(element).textContent, 'The provider declined the request.', 'status');
+    assertEqual(
+      statusOf(element).textContent,
+      "This isn't available right now. Please try another option.",
+      'status',
+    );
   });
 
   it('closes the popup and reports the error when the link cannot be created, then starts again', async () => {
-    const bff = await fakeLinkBff({}, errorAnswer(429, 'RATE_LIMITED', 'Slow down.', true));
+    const bff = await fakeLinkBff({}, noCurrentLink, errorAnswer(429, 'RATE_LIMITED', 'Slow down.', true));
     const element = await mountSignup(signupAttributes(bff));
     shadowButton(element).click();
     const error = await nextEvent(element, 'linkgate-error');
@@ -284,11 +312,7 @@ describe('linkgate-codegrant-signup', () => {
     await element.updateComplete;
     assertEqual(fixture.popups[0]?.closed, true, 'the popup was closed');
     assertEqual(element.getAttribute('state'), 'failed', 'state');
-    assertEqual(
-      statusOf(element).textContent,
-      'Too many attempts. Please wait a moment and try again.',
-      'text',
-    );
+    assertEqual(statusOf(element).textContent, 'Something went wrong. Please try again later.', 'text');
 
     await startLink(element);
     assertEqual(fixture.popups.length, 2, 'popups after the second click');
@@ -308,7 +332,11 @@ describe('linkgate-codegrant-signup', () => {
       const label = JSON.stringify(attributes);
       assertEqual(element.getAttribute('state'), 'unavailable', `state of ${label}`);
       assert(shadowButton(element).disabled, `disabled for ${label}`);
-      assertEqual(statusOf(element).textContent, 'Not available right now.', `status of ${label}`);
+      assertEqual(
+        statusOf(element).textContent,
+        "This isn't available right now. Please try another option.",
+        `status of ${label}`,
+      );
       shadowButton(element).click();
     }
     await delay(50);
@@ -319,6 +347,7 @@ describe('linkgate-codegrant-signup', () => {
   it('leaves the choice of provider and wallet to the BFF: a refused one fails, a disabled one is unavailable', async () => {
     const bff = await fakeLinkBff(
       {},
+      noCurrentLink,
       errorAnswer(400, 'INVALID_REQUEST', 'Unknown payment method.'),
       errorAnswer(503, 'PROVIDER_DISABLED', 'Disabled.'),
     );
@@ -339,7 +368,7 @@ describe('linkgate-codegrant-signup', () => {
     assertEqual(element.getAttribute('state'), 'unavailable', 'state after PROVIDER_DISABLED');
     assert(shadowButton(element).disabled, 'disabled after PROVIDER_DISABLED');
     assertEqual(
-      JSON.parse((await bff.requests())[0]?.body ?? '{}'),
+      JSON.parse((await bff.requests())[1]?.body ?? '{}'),
       { provider: 'any-provider', paymentMethod: 'Any' },
       'the element sent the choice as it was given',
     );
@@ -351,19 +380,22 @@ describe('linkgate-codegrant-signup', () => {
     for (const wallet of ['AlipayHK', 'TNG eWallet', 'Rabbit LINE Pay']) {
       const element = await mountSignup(signupAttributes(bff, { 'payment-method': wallet }));
       assertEqual(element.getAttribute('state'), 'idle', `state for ${wallet}`);
-      assertEqual(shadowButton(element).textContent?.trim(), `Sign up with ${wallet}`, `label for ${wallet}`);
+      assertEqual(labelOf(element), `Link ${wallet}`, `label for ${wallet}`);
     }
     const korean = await mountSignup(signupAttributes(bff, { 'payment-method': 'Kakaopay', locale: 'ko' }));
-    assertEqual(shadowButton(korean).textContent?.trim(), 'Kakaopay(으)로 가입하기', 'ko label');
+    assertEqual(labelOf(korean), '카카오페이 연결하기', 'ko label, with the Korean name');
     const chinese = await mountSignup(signupAttributes(bff, { locale: 'zh-HK' }));
-    assertEqual(shadowButton(chinese).textContent?.trim(), '使用 AlipayHK 登記', 'zh-HK label');
+    assertEqual(labelOf(chinese), '連結 AlipayHK', 'zh-HK label');
 
-    const slotted = await mountSignup(signupAttributes(bff, { 'payment-method': 'GCash' }), 'Link GCash');
-    const slot = shadowButton(slotted).querySelector('slot');
+    const slotted = await mountSignup(
+      signupAttributes(bff, { 'payment-method': 'GCash' }),
+      'Pay later with GCash',
+    );
+    assertEqual(labelOf(slotted), 'Pay later with GCash', 'the slotted label replaces the default');
     assertEqual(
-      slot?.assignedNodes().map((node) => node.textContent),
-      ['Link GCash'],
-      'the slotted label replaces the default',
+      slotted.shadowRoot?.querySelector('[part="mark"]')?.textContent,
+      'G',
+      "the mark is the wallet name's initial",
     );
   });
 });

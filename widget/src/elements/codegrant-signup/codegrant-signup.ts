@@ -1,19 +1,28 @@
-import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import type { PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
 import { LinkController } from '../../controllers/link.ts';
-import { textsFor } from '../../i18n.ts';
+import { displayName } from '../../i18n.ts';
 import { LinkgateElement, defineElement } from '../base.ts';
+import { walletButton } from '../wallet-button/wallet-button.ts';
 import { codegrantSignupStyles } from './codegrant-signup.styles.ts';
 
 /**
- * A button that signs the buyer up with a wallet through the provider's CodeGrant page, opened in a
+ * A button that links the buyer's wallet through the provider's CodeGrant sign-up page, opened in a
  * popup at once inside the click (a blocked popup falls back to a full-page redirect, resumed on the
  * way back through `?linkgate_link=`). It reports `linked` only once the provider's notification has
- * reached the BFF; closing the popup before that reports `cancelled`.
+ * reached the BFF; the buyer's own cancel, or a popup closed before the end, reports `cancelled`,
+ * which is not an error.
  *
- * Once linked, the button stays focusable but `aria-disabled`, and its label becomes e.g.
- * "AlipayHK linked": focus returns to it, and a screen reader reads the outcome there too. While
- * unavailable it is `disabled`, out of the tab order. Every state change is also announced as text
- * in the `status` live region.
+ * The element knows where the buyer stands: when it connects, and whenever it is handed another
+ * `session-token` or `sessionTokenProvider` (another buyer, as far as it knows: whatever it showed or
+ * followed is dropped), it asks the BFF for the buyer's current link with this provider and wallet.
+ * A linked one makes it `linked` at once, with `linkgate-linked`; otherwise it is `idle`. While
+ * linked it keeps following the link, so an unlink made elsewhere (the shop's backend, the wallet)
+ * turns it `idle` without a reload; no event fires then, the `state` attribute changes. `refresh()`
+ * asks again.
+ *
+ * Once linked, the button stays focusable but `aria-disabled` and reads e.g. "AlipayHK linked"; the
+ * status line says what comes next. While unavailable it is `disabled`, out of the tab order. Every
+ * state change is announced in the `status` live region.
  *
  * @attr provider - The provider id, as the BFF names it.
  * @attr payment-method - The wallet, as the BFF names it; the BFF answers which wallets it offers.
@@ -22,36 +31,41 @@ import { codegrantSignupStyles } from './codegrant-signup.styles.ts';
  * @attr locale - `en`, `ko` or `zh-HK`; defaults to the closest `lang`.
  * @attr state - Reflected: `idle`, `working`, `pending`, `linked`, `failed`, `cancelled`, or
  *   `unavailable` when `provider`, `payment-method` or `api-base` is missing or unusable, or the BFF
- *   answered that the provider is disabled.
+ *   has the provider disabled (`PROVIDER_DISABLED`). The BFF decides which providers and wallets
+ *   exist: one it does not offer fails at the click with `INVALID_REQUEST`.
  *
- * @slot - The button's label; defaults to e.g. "Sign up with AlipayHK" in the element's locale.
+ * @slot - The button's label; defaults to e.g. "Link AlipayHK" in the element's locale.
  *
  * @csspart button - The `<button>` the buyer activates.
- * @csspart status - Progress, outcome and error text, a polite live region.
+ * @csspart mark - The round mark before the label: the wallet's initial, a spinner while busy, a check once linked.
+ * @csspart label - The label next to the mark.
+ * @csspart status - The one status line: progress, outcome or error, a polite live region.
  *
- * @cssprop [--linkgate-color=inherit] - Color of the element's text.
+ * @cssprop [--linkgate-accent=#1a56db] - Background of the button.
+ * @cssprop [--linkgate-accent-text=#fff] - Text of the button, and the mark's background.
+ * @cssprop [--linkgate-radius=8px] - Corner radius of the button.
+ * @cssprop [--linkgate-height=44px] - Minimum height of the button.
  * @cssprop [--linkgate-font=inherit] - Font shorthand of the element.
- * @cssprop [--linkgate-button-color=ButtonText] - Text color of the button.
- * @cssprop [--linkgate-button-background=ButtonFace] - Background of the button.
- * @cssprop [--linkgate-button-border=1px solid ButtonBorder] - Border shorthand of the button.
- * @cssprop [--linkgate-button-padding=0.5em 1em] - Padding of the button.
- * @cssprop [--linkgate-radius=4px] - Corner radius of the button.
- * @cssprop [--linkgate-focus-ring=2px solid currentColor] - Outline shorthand of the focused button.
- * @cssprop [--linkgate-focus-ring-offset=2px] - Gap between the button and its focus ring.
- * @cssprop [--linkgate-linked-color=inherit] - Text color of the button once linked.
- * @cssprop [--linkgate-disabled-color=GrayText] - Text color of the button while unavailable.
- * @cssprop [--linkgate-message-color=inherit] - Color of the status text.
- * @cssprop [--linkgate-message-font-size=0.875em] - Font size of the status text.
- * @cssprop [--linkgate-error-color=#b3261e] - Color of error text.
+ * @cssprop [--linkgate-color=inherit] - Text colour of the element outside the button.
+ * @cssprop [--linkgate-focus-color=#1a56db] - The 2 px focus ring (dark: #8ab4f8).
+ * @cssprop [--linkgate-linked-color=#0d652d] - Text, border and mark of the linked button, and its status dot (dark: #a8dab5).
+ * @cssprop [--linkgate-linked-background=#e6f4ea] - Background of the linked button (dark: #0f2d18).
+ * @cssprop [--linkgate-error-color=#c5221f] - Status dot of a failure (dark: #f28b82).
+ * @cssprop [--linkgate-cancelled-color=#5f6368] - Status dot of a cancel (dark: #bdc1c6).
+ * @cssprop [--linkgate-unavailable-color=#5f6368] - Text, border and mark of the unavailable button, and its status dot (dark: #bdc1c6).
+ * @cssprop [--linkgate-unavailable-background=#f1f3f4] - Background of the unavailable button (dark: #303134).
+ * @cssprop [--linkgate-status-color=inherit] - Colour of the status text.
+ * @cssprop [--linkgate-status-font-size=0.875em] - Font size of the status text.
  *
  * @fires linkgate-ready - After the first render.
  * @fires linkgate-start - On activation, before the request to the BFF.
  * @fires linkgate-pending - `{linkId}` once the link is created and waits for the buyer.
  * @fires linkgate-redirect - `{provider}`, just before this page goes to the provider (popup blocked).
- * @fires linkgate-linked - `{linkId, provider}` once the BFF says the wallet is linked.
- * @fires linkgate-cancelled - The buyer closed the popup, or left the provider's page, without finishing.
- * @fires linkgate-error - `{code, message, retryable}` when the launch or the link failed; `TIMEOUT`
- *   after 10 minutes without an outcome.
+ * @fires linkgate-linked - `{linkId, provider}` once the BFF says the wallet is linked, and for a link
+ *   found linked when the element connects, is handed a session or is refreshed.
+ * @fires linkgate-cancelled - The buyer cancelled at the wallet, or closed the popup without finishing.
+ * @fires linkgate-error - `{code, message, retryable}` when the launch or the link failed, or the BFF
+ *   refused the provider or wallet; `TIMEOUT` after 10 minutes without an outcome.
  */
 export class LinkgateCodegrantSignup extends LinkgateElement {
   static override properties: PropertyDeclarations = {
@@ -66,29 +80,34 @@ export class LinkgateCodegrantSignup extends LinkgateElement {
 
   readonly #link = new LinkController(this, {
     client: () => this.createClient(),
-    provider: () => (this.#available() ? this.provider : undefined),
+    target: () =>
+      this.#available() ? { provider: this.provider ?? '', paymentMethod: this.paymentMethod } : undefined,
+    scope: () => {
+      const session = this.sessionScope;
+      return session && `${session} ${this.provider} ${this.paymentMethod}`;
+    },
     focusTarget: () => this.renderRoot.querySelector('button'),
   });
 
-  protected override willUpdate(): void {
+  /** Asks the BFF again where the buyer stands; resolves once the state shows its answer. */
+  refresh(): Promise<void> {
+    return this.#link.refresh();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
     this.state = this.#available() ? this.#link.state : 'unavailable';
   }
 
   protected override render(): TemplateResult {
-    const texts = textsFor(this.resolvedLocale);
-    const wallet = this.paymentMethod ?? '';
-    const { state } = this;
-    const label = state === 'linked' ? texts.linked(wallet) : html`<slot>${texts.signUp(wallet)}</slot>`;
-    return html`<button
-        part="button"
-        type="button"
-        ?disabled=${state === 'unavailable'}
-        aria-disabled=${state === 'linked' ? 'true' : nothing}
-        aria-busy=${state === 'working' || state === 'pending' ? 'true' : nothing}
-        @click=${this.#onClick}
-      >
-        ${label}</button
-      ><span part="status" role="status">${this.statusText(this.#link.error, wallet)}</span>`;
+    const locale = this.resolvedLocale;
+    return walletButton({
+      state: this.state,
+      locale,
+      name: displayName(locale, this.paymentMethod ?? ''),
+      error: this.#link.error,
+      onClick: () => this.#onClick(),
+    });
   }
 
   #available(): boolean {
@@ -96,8 +115,7 @@ export class LinkgateCodegrantSignup extends LinkgateElement {
   }
 
   #onClick(): void {
-    const { provider, paymentMethod } = this;
-    if (!provider || this.state === 'unavailable') return;
+    const { provider = '', paymentMethod } = this;
     const client = this.createClient();
     this.#link.launch((mode, signal) =>
       // Only a full-page redirect needs the way back; a popup reports to this page instead.

@@ -92,7 +92,7 @@ describe('linkgate-sso-link under attack and faults', () => {
     assertEqual(fixture.navigation.assigned, [], 'navigations');
   });
 
-  it('renders markup in a label or a server message as text: no element is created, nothing runs', async () => {
+  it('renders markup in a label as text and never shows a server message: no element is created, nothing runs', async () => {
     const bff = await fakeBff(
       errorAnswer(502, 'PROVIDER_REJECTED', markup),
       errorAnswer(502, 'A_CODE_FROM_A_NEWER_BFF', markup),
@@ -102,13 +102,21 @@ describe('linkgate-sso-link under attack and faults', () => {
     const known = await nextEvent(element, 'linkgate-error');
     await element.updateComplete;
     assertEqual(known.detail.message, markup, 'the event keeps the message as a string');
-    assertEqual(messageOf(element).textContent, 'The provider declined the request.', 'text of a known code');
+    assertEqual(
+      messageOf(element).textContent,
+      "This isn't available right now. Please try another option.",
+      'text of a known code',
+    );
 
     shadowLink(element).click();
     await nextEvent(element, 'linkgate-error');
     await element.updateComplete;
-    // An unknown code shows the BFF's own message: it must arrive as text.
-    assertEqual(messageOf(element).textContent, markup, 'text of an unknown code');
+    // An unknown code shows the general text, never the BFF's own (English) message.
+    assertEqual(
+      messageOf(element).textContent,
+      "This isn't available right now. Please try another option.",
+      'text of an unknown code',
+    );
     await delay(50);
 
     assertEqual(element.querySelectorAll('*').length, 0, 'elements in the light DOM label');
@@ -213,7 +221,7 @@ describe('linkgate-sso-link under attack and faults', () => {
     assertEqual(messageOf(element).getAttribute('role'), 'status', 'the message is a live region');
     assertEqual(
       messageOf(element).textContent,
-      'Too many attempts. Please wait a moment and try again.',
+      'Something went wrong. Please try again later.',
       'message after the error',
     );
 

@@ -140,7 +140,11 @@ describe('linkgate-sso-link', () => {
     await element.updateComplete;
     assertEqual(element.getAttribute('state'), 'unavailable', 'state after PROVIDER_DISABLED');
     assert(!shadowLink(element).hasAttribute('href'), 'no href once unavailable');
-    assertEqual(messageOf(element).textContent, 'Not available right now.', 'message once unavailable');
+    assertEqual(
+      messageOf(element).textContent,
+      "This isn't available right now. Please try another option.",
+      'message once unavailable',
+    );
     shadowLink(element).click();
     await delay(50);
     assertEqual(
@@ -163,11 +167,7 @@ describe('linkgate-sso-link', () => {
     shadowLink(korean).click();
     await nextEvent(korean, 'linkgate-error');
     await korean.updateComplete;
-    assertEqual(
-      messageOf(korean).textContent,
-      '지금은 제공업체에 연결할 수 없습니다. 다시 시도해 주세요.',
-      'ko text',
-    );
+    assertEqual(messageOf(korean).textContent, '문제가 발생했습니다. 잠시 후 다시 시도해 주세요.', 'ko text');
 
     const section = track(document.createElement('section'));
     section.lang = 'zh-Hant-HK';
@@ -181,6 +181,6 @@ describe('linkgate-sso-link', () => {
     shadowLink(chinese).click();
     await nextEvent(chinese, 'linkgate-error');
     await chinese.updateComplete;
-    assertEqual(messageOf(chinese).textContent, '嘗試次數過多，請稍後再試。', 'zh-HK text');
+    assertEqual(messageOf(chinese).textContent, '發生錯誤。請稍後再試。', 'zh-HK text');
   });
 });

@@ -1,7 +1,8 @@
-import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import type { PropertyDeclarations, PropertyValues } from '@lit/reactive-element';
+import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { LaunchController } from '../../controllers/launch.ts';
 import { LinkgateErrorEvent, LinkgateRedirectEvent, LinkgateStartEvent } from '../../events.ts';
-import { textsFor } from '../../i18n.ts';
+import { statusText, textsFor } from '../../i18n.ts';
 import { checkRedirect, pageNavigation, type OpenedTab } from '../../navigation.ts';
 import { LinkgateElement, defineElement } from '../base.ts';
 import { ssoLinkStyles } from './sso-link.styles.ts';
@@ -31,20 +32,21 @@ interface Destination {
  *
  * @slot - The link's label.
  *
- * @csspart link - The `<a>` the buyer activates.
+ * @csspart link - The `<a>` the buyer activates: in the page's link style, at least 44 px high.
  * @csspart message - Progress and error text, a polite live region.
  *
- * @cssprop [--linkgate-color=inherit] - Color of the element's text.
  * @cssprop [--linkgate-font=inherit] - Font shorthand of the element.
- * @cssprop [--linkgate-link-color=LinkText] - Color of the link.
+ * @cssprop [--linkgate-color=inherit] - Text colour of the element.
+ * @cssprop [--linkgate-link-color=LinkText] - Colour of the link.
  * @cssprop [--linkgate-link-decoration=underline] - Text decoration of the link.
- * @cssprop [--linkgate-radius=2px] - Corner radius of the link and its focus ring.
- * @cssprop [--linkgate-focus-ring=2px solid currentColor] - Outline shorthand of the focused link.
- * @cssprop [--linkgate-focus-ring-offset=2px] - Gap between the link and its focus ring.
- * @cssprop [--linkgate-disabled-color=GrayText] - Color of the link while unavailable.
- * @cssprop [--linkgate-message-color=inherit] - Color of progress text.
- * @cssprop [--linkgate-message-font-size=0.875em] - Font size of the message.
- * @cssprop [--linkgate-error-color=#b3261e] - Color of error text.
+ * @cssprop [--linkgate-height=44px] - Minimum height of the link's target.
+ * @cssprop [--linkgate-radius=2px] - Corner radius of the link's focus ring.
+ * @cssprop [--linkgate-focus-color=currentColor] - The 2 px focus ring.
+ * @cssprop [--linkgate-accent=#1a56db] - Status dot while working.
+ * @cssprop [--linkgate-error-color=#c5221f] - Status dot of a failure (dark: #f28b82).
+ * @cssprop [--linkgate-unavailable-color=#5f6368] - Status dot while unavailable (dark: #bdc1c6).
+ * @cssprop [--linkgate-status-color=inherit] - Colour of the message.
+ * @cssprop [--linkgate-status-font-size=0.875em] - Font size of the message.
  *
  * @fires linkgate-ready - After the first render.
  * @fires linkgate-start - On activation, before the request to the BFF.
@@ -65,33 +67,41 @@ export class LinkgateSsoLink extends LinkgateElement {
   declare target: string | undefined;
 
   readonly #launch = new LaunchController(this);
-  /** The BFF answered PROVIDER_DISABLED; another provider or BFF may be usable. */
-  #disabled = false;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (this.#disabled && (changed.has('provider') || changed.has('apiBase'))) {
-      this.#disabled = false;
-      this.#launch.reset();
+    super.willUpdate(changed);
+    // A provider the BFF has disabled stays unavailable; another provider or BFF may be usable.
+    let disabled = this.#launch.error?.code === 'PROVIDER_DISABLED';
+    if (disabled && (changed.has('provider') || changed.has('apiBase'))) {
+      this.#launch.abort();
+      disabled = false;
     }
-    this.state = this.#destination() && !this.#disabled ? this.#launch.state : 'unavailable';
+    this.state = this.#destination() && !disabled ? this.#launch.state : 'unavailable';
   }
 
   protected override render(): TemplateResult {
-    const unavailable = this.state === 'unavailable';
+    const { state } = this;
+    const locale = this.resolvedLocale;
+    const texts = textsFor(locale);
+    const unavailable = state === 'unavailable';
     const newTabHint =
       this.target === '_blank'
-        ? html`<span class="visually-hidden"> ${textsFor(this.resolvedLocale).opensInNewTab}</span>`
+        ? html`<span class="visually-hidden" lang=${locale}> ${texts.opensInNewTab}</span>`
         : nothing;
     return html`<a
         part="link"
         href=${unavailable ? nothing : '#'}
         role=${unavailable ? 'link' : nothing}
         aria-disabled=${unavailable ? 'true' : nothing}
-        aria-busy=${this.state === 'working' ? 'true' : nothing}
+        aria-busy=${state === 'working' ? 'true' : nothing}
         @click=${this.#onClick}
         @auxclick=${this.#onAuxClick}
-        ><slot></slot>${newTabHint}</a
-      ><span part="message" role="status">${this.statusText(this.#launch.error)}</span>`;
+        ><slot></slot>${newTabHint}${
+          state === 'working' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing
+        }</a
+      ><span part="message" role="status" lang=${locale}
+        >${statusText(locale, state, this.#launch.error) || nothing}</span
+      >`;
   }
 
   #destination(): Destination | undefined {
@@ -116,7 +126,7 @@ export class LinkgateSsoLink extends LinkgateElement {
 
   #activate(newTab: boolean): void {
     const destination = this.#destination();
-    if (!destination || this.#disabled || this.#launch.state === 'working') return;
+    if (!destination || this.state === 'unavailable' || this.#launch.state === 'working') return;
     const { provider, path } = destination;
     // Opened now, inside the click, because popup blockers refuse a window opened after an await.
     const tab = newTab ? openDetachedTab() : undefined;
@@ -134,7 +144,6 @@ export class LinkgateSsoLink extends LinkgateElement {
       },
       failed: (error) => {
         tab?.close();
-        this.#disabled = error.code === 'PROVIDER_DISABLED';
         this.dispatchEvent(new LinkgateErrorEvent(error));
       },
       abandoned: () => tab?.close(),
