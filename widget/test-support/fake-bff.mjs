@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
  *   POST /fake-bff/<id>/__answers   body [answer, …]: queued, one per request to the /v1 routes
  *   GET  /fake-bff/<id>/__requests  what the /v1 routes received, in order
  *   POST /fake-bff/<id>/__config    body {events?, providerPage?}: how links behave (see below)
- *   POST /fake-bff/<id>/__links/<linkId>   body {status, error?}: the provider's notification arrived
+ *   POST /fake-bff/<id>/__links/<linkId>   body {status, error?, quiet?}: the provider's notification
+ *                                   arrived (quiet: the status changes, no stream hears of it)
+ *   POST /fake-bff/<id>/__end-streams   ends every open event stream, as the BFF's time limit does
  *   POST /fake-bff/<id>/v1/…        records the request, then gives the next queued answer
  *   GET  /fake-bff/landing/…        an empty page where real navigations land
  *
@@ -179,12 +181,17 @@ async function pages(ctx, fake, id, route) {
       ctx.status = 404;
       return undefined;
     }
-    const { status, error } = JSON.parse(await readBody(ctx.req));
+    const { status, error, quiet } = JSON.parse(await readBody(ctx.req));
     Object.assign(link, { status, error });
-    for (const stream of link.streams) {
+    for (const stream of quiet ? [] : link.streams) {
       stream.write(`data: ${JSON.stringify(view(link))}\n\n`);
       if (final.has(status)) stream.end();
     }
+    ctx.status = 204;
+    return undefined;
+  }
+  if (route === '/__end-streams' && ctx.method === 'POST') {
+    for (const each of fake.links.values()) for (const stream of each.streams) stream.end();
     ctx.status = 204;
     return undefined;
   }

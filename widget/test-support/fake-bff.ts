@@ -44,6 +44,10 @@ export interface LinkBffConfig {
 export interface FakeLinkBff extends FakeBff {
   /** The provider's notification reached the BFF: the link is now `status`. */
   setStatus(linkId: string, status: string, error?: { code: string; message: string }): Promise<void>;
+  /** The link is now `status`, and no event stream hears of it. */
+  setStatusQuietly(linkId: string, status: string): Promise<void>;
+  /** Ends every open event stream, as the BFF does after its time limit. */
+  endStreams(): Promise<void>;
 }
 
 /** A fake BFF whose /v1/links routes, provider page and return page behave as in fake-bff.mjs. */
@@ -53,15 +57,15 @@ export async function fakeLinkBff(
 ): Promise<FakeLinkBff> {
   const bff = await fakeBff(...answers);
   await fetch(`${bff.apiBase}/__config`, { method: 'POST', body: JSON.stringify(config) });
+  const post = async (route: string, body: unknown = {}): Promise<void> => {
+    const response = await fetch(`${bff.apiBase}${route}`, { method: 'POST', body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`the fake BFF refused ${route}`);
+  };
   return {
     ...bff,
-    setStatus: async (linkId, status, error) => {
-      const response = await fetch(`${bff.apiBase}/__links/${linkId}`, {
-        method: 'POST',
-        body: JSON.stringify({ status, error }),
-      });
-      if (!response.ok) throw new Error(`the fake BFF has no link ${linkId}`);
-    },
+    setStatus: (linkId, status, error) => post(`/__links/${linkId}`, { status, error }),
+    setStatusQuietly: (linkId, status) => post(`/__links/${linkId}`, { status, quiet: true }),
+    endStreams: () => post('/__end-streams'),
   };
 }
 

@@ -101,11 +101,15 @@ export class LinkController implements ReactiveController {
   }
 
   hostConnected(): void {
-    // Checked after the update this asks for: the host's attributes are read in it.
+    // Checked in the update this asks for: the host's attributes are read in it.
     this.#host.requestUpdate();
   }
 
-  hostUpdated(): void {
+  /**
+   * Call in the host's willUpdate, before its state is read: for another scope (a new session, or
+   * another provider or wallet) it drops what it showed and followed, and checks again.
+   */
+  sync(): void {
     // A host that left the document still renders; it checks again once it is back.
     const scope = this.#host.isConnected && this.#options.target() ? this.#options.scope() : undefined;
     if (scope === this.#scope) return;

@@ -96,6 +96,7 @@ export class LinkgateCodegrantSignup extends LinkgateElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
+    this.#link.sync();
     this.state = this.#available() ? this.#link.state : 'unavailable';
   }
 
