@@ -17,6 +17,9 @@ import { LinkEvents } from './links/events.ts';
 import { Links } from './links/links.ts';
 import { LinkReturns } from './links/returns.ts';
 import { Payments } from './payments/payments.ts';
+import { Housekeeping, type SweepCounts } from './maintenance/housekeeping.ts';
+import { schedule } from './maintenance/schedule.ts';
+import { Reconciler } from './payments/reconciler.ts';
 import { Notifications } from './webhooks/notifications.ts';
 import { openStore } from './store/open.ts';
 import type { Store } from './store/store.ts';
@@ -35,8 +38,13 @@ export interface LinkgateDeps {
   /** Backoff base of provider retries; tests shorten it. */
   backoffBaseMs?: number;
   breaker?: { threshold: number; cooldownMs: number };
-  /** How often pending links past their lifetime are expired; 0 turns the sweep off (tests sweep by hand). */
+  /**
+   * How often housekeeping runs (pending links past their lifetime expired, old sessions,
+   * notifications and keys deleted), by one instance at a time; 0 turns it off (tests sweep by hand).
+   */
   sweepIntervalMs?: number;
+  /** How often this instance looks for pending payments due a provider query; 0 turns it off. */
+  reconcileIntervalMs?: number;
   /** The provider modules; by default every provider Linkgate knows. */
   providers?: readonly ProviderModule[];
 }
@@ -44,8 +52,13 @@ export interface LinkgateDeps {
 export interface Linkgate extends Router {
   /** Resolves once the store is migrated and the crypto self-tests passed; rejects otherwise. */
   ready: Promise<void>;
+  /** The background jobs, for tests that run them by hand. */
+  jobs: { reconcile(): Promise<number>; housekeeping(): Promise<SweepCounts | undefined> };
   close(): Promise<void>;
 }
+
+/** A claim's lease is the provider deadline and this much for the writes around the call. */
+const LEASE_MARGIN_MS = 2_000;
 
 /** Secrets the log must never carry, whatever field they end up in. */
 function configuredSecrets(config: Config, enabled: readonly EnabledProvider[]): string[] {
@@ -90,10 +103,15 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   for (const host of registry.hosts()) allowedHosts.add(host);
 
   let store: Store | undefined = deps.store;
+  const events = new LinkEvents();
   let selfTestsPassed = false;
   const ready = (async () => {
     store ??= await openStore(config.databaseUrl);
     await store.migrate();
+    // On a shared store, changes made on other instances reach this one's event streams.
+    events.connect(store.coordination, (error) =>
+      logger.warn({ err: describeError(error) }, 'status change not shared with other instances'),
+    );
     await runCryptoSelfTests(
       enabled.flatMap(({ module, settings }) =>
         module.selfTestKeys(settings).map((key) => [module.id, key] as const),
@@ -114,7 +132,6 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   });
   const sessions = new Sessions(lazyStore, keyring, clock);
   const sso = new SsoLaunches({ registry, sessions, store: lazyStore, keyring, clock });
-  const events = new LinkEvents();
   const publicUrl = config.publicUrl;
   const links = new Links({
     registry,
@@ -126,11 +143,34 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
     publicUrl,
     allowedOrigins: config.allowedOrigins,
   });
-  const returns = new LinkReturns({ registry, store: lazyStore, keyring, clock, events });
+  const returns = new LinkReturns({ registry, store: lazyStore, keyring, clock, events, logger });
   const notifications = new Notifications({ registry, store: lazyStore, keyring, clock, events });
-  const payments = new Payments({ registry, sessions, store: lazyStore, keyring, clock, publicUrl });
+  const leaseMs = config.deadlineMs + LEASE_MARGIN_MS;
+  const reconciler = new Reconciler({
+    registry,
+    store: lazyStore,
+    clock,
+    logger,
+    events,
+    leaseMs,
+    absentAfterMs: leaseMs + config.deadlineMs,
+  });
+  const payments = new Payments({
+    registry,
+    sessions,
+    store: lazyStore,
+    keyring,
+    clock,
+    publicUrl,
+    logger,
+    leaseMs,
+    checkNow: async (payment) => void (await reconciler.check(payment)),
+  });
+  const housekeeping = new Housekeeping({ store: lazyStore, links, clock, logger });
   const launchLimiter =
-    config.rateLimitPerMinute > 0 ? new RateLimiter(config.rateLimitPerMinute, clock) : undefined;
+    config.rateLimitPerMinute > 0
+      ? new RateLimiter(config.rateLimitPerMinute, clock, () => store?.coordination)
+      : undefined;
 
   const router = Router() as Linkgate;
   router.use(requestId, accessLog(logger, metrics));
@@ -164,18 +204,18 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   );
   router.use(errorHandler(logger));
   router.ready = ready;
-  // Each instance sweeps; one UPDATE per sweep expires each link once, however many instances run.
-  const sweepMs = deps.sweepIntervalMs ?? 60_000;
-  const sweeper =
-    sweepMs > 0
-      ? setInterval(() => {
-          void ready
-            .then(() => links.sweep())
-            .catch((error: unknown) => logger.warn({ err: describeError(error) }, 'link sweep failed'));
-        }, sweepMs).unref()
-      : undefined;
+  router.jobs = { reconcile: () => reconciler.pass(), housekeeping: () => housekeeping.run() };
+  const stopJobs = schedule(
+    [
+      { name: 'housekeeping', everyMs: deps.sweepIntervalMs ?? 60_000, run: () => housekeeping.run() },
+      { name: 'reconciler', everyMs: deps.reconcileIntervalMs ?? 2_000, run: () => reconciler.pass() },
+    ],
+    ready,
+    logger,
+  );
   router.close = async () => {
-    clearInterval(sweeper);
+    stopJobs();
+    events.disconnect();
     await ready.catch(() => undefined);
     ownHttp?.close();
     if (store && !deps.store) await store.close();

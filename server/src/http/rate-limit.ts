@@ -1,62 +1,70 @@
 import type { RequestHandler, Response } from 'express';
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type { Clock } from '../clock.ts';
 import { LinkgateError } from '../errors.ts';
+import type { Coordination } from '../store/coordination.ts';
 
 const WINDOW_MS = 60_000;
-/** Keys kept at most; past it the oldest go first, so a flood of new addresses cannot grow memory. */
-const MAX_KEYS = 100_000;
 
 /**
- * Fixed one-minute windows per key, in memory. Per instance: with several instances behind a
- * balancer each enforces its own share, which errs on the side of letting buyers through.
+ * Fixed one-minute windows per key, counted by rate-limiter-flexible: in PostgreSQL when the store
+ * is shared (every instance counts in the same rows), in memory on SQLite's one process. The
+ * window is the injected clock's minute and part of the key, so every instance agrees on it.
  */
 export class RateLimiter {
-  private readonly windows = new Map<string, { window: number; count: number }>();
-  private prunedWindow = -1;
+  private counted: RateLimiterAbstract | undefined;
 
   constructor(
     readonly limit: number,
     private readonly clock: Clock,
+    /** The store's coordination, known once it is open (requests wait for that). */
+    private readonly coordination: () => Coordination | undefined = () => undefined,
   ) {}
 
-  hit(key: string): { allowed: boolean; remaining: number; resetSeconds: number } {
+  /** Built at the first launch, when the store is open and says whether it is shared. */
+  private get counter(): RateLimiterAbstract {
+    this.counted ??= this.build(this.coordination());
+    return this.counted;
+  }
+
+  private build(coordination: Coordination | undefined): RateLimiterAbstract {
+    const options = { points: this.limit, duration: WINDOW_MS / 1000, keyPrefix: 'launch' };
+    const pool = coordination?.shared ? coordination.postgresPool : undefined;
+    return pool
+      ? new RateLimiterPostgres({
+          ...options,
+          storeClient: pool,
+          storeType: 'pool',
+          tableName: 'rate_limits',
+          // The table comes with the store's migrations; expired rows go with its housekeeping.
+          tableCreated: true,
+          clearExpiredByTimeout: false,
+        })
+      : new RateLimiterMemory(options);
+  }
+
+  async hit(key: string): Promise<{ allowed: boolean; remaining: number; resetSeconds: number }> {
     const now = this.clock.now();
     const window = Math.floor(now / WINDOW_MS);
-    let entry = this.windows.get(key);
-    if (!entry || entry.window !== window) {
-      if (window !== this.prunedWindow) this.prune(window);
-      if (this.windows.size >= MAX_KEYS) this.evictOldest();
-      entry = { window, count: 0 };
-      this.windows.delete(key);
-      this.windows.set(key, entry);
-    }
-    entry.count += 1;
     const resetSeconds = Math.ceil(((window + 1) * WINDOW_MS - now) / 1000);
-    return {
-      allowed: entry.count <= this.limit,
-      remaining: Math.max(0, this.limit - entry.count),
-      resetSeconds,
-    };
-  }
-
-  /** Once per window: entries of past windows count for nothing any more. */
-  private prune(current: number): void {
-    this.prunedWindow = current;
-    for (const [key, entry] of this.windows) if (entry.window !== current) this.windows.delete(key);
-  }
-
-  /** Maps iterate in insertion order, so the first tenth are the keys seen longest ago. */
-  private evictOldest(): void {
-    let drop = Math.ceil(MAX_KEYS / 10);
-    for (const key of this.windows.keys()) {
-      if (drop-- <= 0) break;
-      this.windows.delete(key);
+    try {
+      const counted = await this.counter.consume(`${key}:${window}`);
+      return { allowed: true, remaining: counted.remainingPoints, resetSeconds };
+    } catch (refusal) {
+      // Past the limit the counter rejects with its result; anything else is a store failure.
+      if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      return { allowed: false, remaining: 0, resetSeconds };
     }
   }
 }
 
-function apply(limiter: RateLimiter, key: string, res: Response): void {
-  const { allowed, remaining, resetSeconds } = limiter.hit(key);
+async function apply(limiter: RateLimiter, key: string, res: Response): Promise<void> {
+  const { allowed, remaining, resetSeconds } = await limiter.hit(key);
   res.setHeader('RateLimit-Limit', String(limiter.limit));
   res.setHeader('RateLimit-Remaining', String(remaining));
   res.setHeader('RateLimit-Reset', String(resetSeconds));
@@ -71,16 +79,16 @@ function apply(limiter: RateLimiter, key: string, res: Response): void {
  * a forged X-Forwarded-For cannot pick another bucket.
  */
 export function limitPerIp(limiter: RateLimiter | undefined): RequestHandler {
-  return (req, res, next) => {
-    if (limiter) apply(limiter, `ip:${req.ip ?? 'unknown'}`, res);
+  return async (req, res, next) => {
+    if (limiter) await apply(limiter, `ip:${req.ip ?? 'unknown'}`, res);
     next();
   };
 }
 
 export function limitPerSession(limiter: RateLimiter | undefined): RequestHandler {
-  return (_req, res, next) => {
+  return async (_req, res, next) => {
     const session = res.locals.session;
-    if (limiter && session) apply(limiter, `session:${session.tokenHash}`, res);
+    if (limiter && session) await apply(limiter, `session:${session.tokenHash}`, res);
     next();
   };
 }

@@ -85,6 +85,11 @@ export const paymentBody = z.strictObject({
   merchantTransactionId: z.string().regex(/^[\x21-\x7e]{1,64}$/),
   paymentMethod: text(40).optional(),
   shopperIp: z.union([z.ipv4(), z.ipv6()]).optional(),
+  // What the buyer pays for, for providers whose orders carry a description.
+  description: z
+    .string()
+    .regex(/^\P{Cc}{1,128}$/u)
+    .optional(),
 });
 
 export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,128}$/;

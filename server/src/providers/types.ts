@@ -137,10 +137,26 @@ export interface PaymentRequest {
   /** The linked account's opened secret: a wallet token, a payer id. */
   secret: string;
   shopperIp: string;
+  /** What the buyer pays for, when the merchant said. */
+  description?: string | undefined;
   buyer: BuyerProfile;
   notificationUrl: string;
   resultUrl: string;
 }
+
+/** A payment as the reconciler asks the provider about it. */
+export interface PaymentQuery {
+  requestId: string;
+  merchantTransactionId: string;
+  amount: string;
+  currency: string;
+}
+
+/**
+ * What the provider says of a payment: settled either way, still pending (processing, in review),
+ * or `absent` (it has no record of it). Deciding when an absence is final is the reconciler's.
+ */
+export type PaymentFinding = PaymentStatus | 'absent';
 
 /** Charging a linked account from the merchant's backend: a wallet token payment or an order. */
 export interface PaymentCapability {
@@ -149,6 +165,12 @@ export interface PaymentCapability {
     request: PaymentRequest,
     context: CallContext,
   ): Promise<{ status: PaymentStatus; redirectUrl?: string }>;
+  /**
+   * Asks the provider how a payment ended, for payments whose outcome is unknown (a timeout, a
+   * system code, a crash after sending). Optional: without it only notifications settle them.
+   * Throws when the provider could not answer (the reconciler asks again later).
+   */
+  query?(payment: PaymentQuery, context: CallContext): Promise<PaymentFinding>;
 }
 
 /**

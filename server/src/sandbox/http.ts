@@ -18,6 +18,8 @@ export interface SandboxResponse {
   status: number;
   headers?: Record<string, string>;
   body?: string | Buffer;
+  /** Cut the connection instead of answering (the "reset" fault). */
+  reset?: boolean;
 }
 
 /** One provider's simulator; `undefined` means "no such route" (404). */
@@ -51,6 +53,7 @@ export function sandboxRouter(handler: SandboxHandler): Router {
         signal: controller.signal,
       })) ?? notFound;
     if (res.writableEnded || controller.signal.aborted) return;
+    if (answer.reset) return void res.socket?.destroy();
     res
       .status(answer.status)
       .set(answer.headers ?? {})

@@ -20,6 +20,7 @@ export function sandboxMswHandlers(baseUrl: string, handler: SandboxHandler): Ht
           body: Buffer.from(await request.arrayBuffer()),
           signal: request.signal,
         })) ?? notFound;
+      if (answer.reset) return HttpResponse.error();
       const body =
         answer.body === undefined
           ? null

@@ -1,7 +1,9 @@
 import { igv } from '../../../server/src/providers/igv/index.ts';
 import { pingpong } from '../../../server/src/providers/pingpong/index.ts';
+import { fintech33 } from '../../../server/src/providers/fintech33/index.ts';
 import { SHOP_ORIGIN, testIgvSettings, testPingPongSettings, type Harness } from '../support/harness.ts';
 import { conformanceSuite } from './conformance.ts';
+import { testFintech33Settings } from './fintech33/fixture.ts';
 
 const launch = (h: Harness, token: string, path: string, body: unknown) =>
   h.browser(path, { token, body, origin: SHOP_ORIGIN });
@@ -24,4 +26,13 @@ conformanceSuite('PingPong', {
   faults: { hang: 'hang', tamper: 'bad-sign' },
   // The wallet's sign-up page is the redirect the contract hands over.
   allowedInBrowser: (value) => /^https:\/\/pingpong\.sandbox\.test\/wallet\//.test(value),
+});
+
+conformanceSuite('33 Fintech', {
+  module: fintech33,
+  settings: testFintech33Settings,
+  exercise: (h, token) => launch(h, token, '/v1/links', { provider: 'fintech33' }),
+  faults: { hang: 'hang', tamper: 'tamper' },
+  // No provider page: nothing of 33 Fintech's answers goes to the browser.
+  allowedInBrowser: () => false,
 });

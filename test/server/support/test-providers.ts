@@ -1,6 +1,7 @@
 import type { ProviderModule } from '../../../server/src/providers/types.ts';
 import { igvTestProvider } from '../providers/igv/fixture.ts';
 import { pingpongTestProvider } from '../providers/pingpong/fixture.ts';
+import { fintech33TestProvider } from '../providers/fintech33/fixture.ts';
 
 /** How the test server runs one provider: its module, fixed test settings, and where msw serves its sandbox. */
 export interface TestProvider<Settings = unknown> {
@@ -12,4 +13,8 @@ export interface TestProvider<Settings = unknown> {
 }
 
 /** Every provider the server tests run; a new provider adds its fixture here. */
-export const TEST_PROVIDERS: readonly TestProvider[] = [igvTestProvider, pingpongTestProvider];
+export const TEST_PROVIDERS: readonly TestProvider[] = [
+  igvTestProvider,
+  pingpongTestProvider,
+  fintech33TestProvider,
+];

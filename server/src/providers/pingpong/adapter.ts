@@ -6,13 +6,16 @@ import type {
   LinkStart,
   LinkStarted,
   PaymentCapability,
+  PaymentFinding,
+  PaymentQuery,
   PaymentRequest,
   ProviderAdapter,
   UnlinkInput,
 } from '../types.ts';
 import { decodePingPongAnswer, interpretPingPongAnswer, type PingPongOutcome } from './codes.ts';
 import { PingPongNotifications } from './notifications.ts';
-import type { PingPongSettings } from './settings.ts';
+import { findingOf, interpretPingPongQuery } from './query.ts';
+import { DEFAULT_QUERY_PATH, type PingPongSettings } from './settings.ts';
 import { PINGPONG_WALLETS } from './wallets.ts';
 import { pingpongEnvelope } from './wire.ts';
 
@@ -130,12 +133,27 @@ export class PingPongAdapter implements ProviderAdapter, LinkCapability, Payment
     return { status: 'pending' as const };
   }
 
+  /** The transaction query (PROVIDERS.md, pingpong): by our merchantTransactionId, in the v4 envelope. */
+  async query(payment: PaymentQuery, context: CallContext): Promise<PaymentFinding> {
+    const outcome = await this.call(
+      'query',
+      this.settings.queryPath ?? DEFAULT_QUERY_PATH,
+      { merchantTransactionId: payment.merchantTransactionId },
+      true,
+      context,
+      // A query changes nothing: a reset or a system code may be asked again.
+      { interpret: interpretPingPongQuery, idempotent: true },
+    );
+    return findingOf(outcome, payment);
+  }
+
   private call(
     operation: string,
     path: string,
     business: Record<string, unknown>,
     retrySystem: boolean,
     context: CallContext,
+    options: { interpret?: typeof interpretPingPongQuery; idempotent?: boolean } = {},
   ): Promise<PingPongOutcome> {
     const body = JSON.stringify(business);
     return this.transport.send(
@@ -148,7 +166,8 @@ export class PingPongAdapter implements ProviderAdapter, LinkCapability, Payment
           headers: { 'content-type': 'application/json' },
           body,
         }),
-        interpret: (outcome) => interpretPingPongAnswer(outcome, { retrySystem }),
+        interpret: options.interpret ?? ((outcome) => interpretPingPongAnswer(outcome, { retrySystem })),
+        ...(options.idempotent ? { idempotent: true } : {}),
       },
       context,
     );

@@ -10,6 +10,7 @@ export const pingpongSandbox: SandboxModule<PingPongSettings> = {
       merchants: [settings],
       publicBase: options.publicBase,
       unbindPath: settings.unbindPath,
+      ...(settings.queryPath ? { queryPath: settings.queryPath } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.retrySchedule ? { retrySchedule: options.retrySchedule } : {}),
       ...(options.duplicates !== undefined ? { duplicates: options.duplicates } : {}),

@@ -3,12 +3,29 @@ import type { Clock } from '../../clock.ts';
 import { hang, json, type SandboxRequest, type SandboxResponse } from '../http.ts';
 import { Notifier, type Delivery } from './notifier.ts';
 import { accountsPage, signUpPage } from './pages.ts';
+import { PingPongPayments } from './payments.ts';
 import { pingpongSignHolds, pingpongSignOf } from './verify.ts';
 
 export type { Delivery };
 import { PINGPONG_WALLETS } from './wallets.ts';
 
-export type PingPongFault = '104000' | '500000' | 'hang' | 'http500' | 'bad-sign' | 'cut-opener';
+/**
+ * Faults, for the next API call: before anything is recorded (`hang`, `http500`, `reset`, `104000`,
+ * `500000`, `bad-sign`), or after the call was processed and its notification lost (`hang-after`,
+ * `500000-after`, `reset-after`). `query:<fault>` applies to the next transaction query instead.
+ */
+export type PingPongFault =
+  | '104000'
+  | '500000'
+  | 'hang'
+  | 'http500'
+  | 'reset'
+  | 'bad-sign'
+  | 'cut-opener'
+  | 'hang-after'
+  | '500000-after'
+  | 'reset-after'
+  | `query:${string}`;
 
 export interface PingPongMerchant {
   accId: string;
@@ -28,6 +45,7 @@ export interface PingPongSandboxOptions {
   /** Deliveries of each notification even when acknowledged: duplicates are normal at PingPong. */
   duplicates?: number;
   unbindPath?: string;
+  queryPath?: string;
 }
 
 export interface SignUp {
@@ -52,12 +70,19 @@ export class PingPongSandbox {
   private readonly notifier: Notifier;
   readonly calls: Array<{ path: string; code: string }> = [];
   private readonly faults: PingPongFault[] = [];
+  private readonly queryFaults: PingPongFault[] = [];
+  readonly payments: PingPongPayments;
   private readonly signUps = new Map<string, SignUp>();
   private readonly tokens = new Map<string, SignUp & { bound: boolean }>();
   private readonly requestIds = new Set<string>();
 
   constructor(private readonly options: PingPongSandboxOptions) {
     this.notifier = new Notifier(options);
+    this.payments = new PingPongPayments({
+      tokens: this.tokens,
+      requestIds: this.requestIds,
+      notify: (merchant, url, business) => this.notify(merchant, url, business),
+    });
   }
 
   /** Every delivery attempt of every notification, for tests to read. */
@@ -66,7 +91,10 @@ export class PingPongSandbox {
   }
 
   failNext(...faults: PingPongFault[]): void {
-    this.faults.push(...faults);
+    for (const fault of faults) {
+      if (fault.startsWith('query:')) this.queryFaults.push(fault.slice('query:'.length) as PingPongFault);
+      else this.faults.push(fault);
+    }
   }
 
   /** Resolves when every notification under way has been delivered or given up. */
@@ -77,6 +105,8 @@ export class PingPongSandbox {
   handle = async (request: SandboxRequest): Promise<SandboxResponse | undefined> => {
     const { method, path } = request;
     if (method === 'POST' && path === '/_control/faults') return this.control(request);
+    if (method === 'GET' && path === '/_control/payments')
+      return json(200, { payments: this.payments.transactions.map(({ merchant: _m, ...t }) => t) });
     if (method === 'GET' && path.startsWith('/wallet/accounts'))
       return accountsPage(this.tokens.values(), request.query.get('merchantUserId'), this.options.publicBase);
     const unbindAccount = /^\/wallet\/accounts\/([A-Za-z0-9_-]+)\/unbind$/.exec(path);
@@ -85,7 +115,9 @@ export class PingPongSandbox {
     if (wallet) return this.walletPage(method, wallet[1]!, wallet[2]);
     if (method !== 'POST') return undefined;
     if (path === '/v4/paymethod/bind') return this.api(request, (m, b) => this.bind(m, b));
-    if (path === '/v4/payment/unifiedPay') return this.api(request, (m, b) => this.pay(m, b));
+    if (path === '/v4/payment/unifiedPay') return this.api(request, (m, b, s) => this.payments.pay(m, b, s));
+    if (path === (this.options.queryPath ?? '/v4/payment/query'))
+      return this.api(request, (m, b) => this.payments.query(m, b), this.queryFaults);
     if (path === (this.options.unbindPath ?? '/v4/paymethod/unbind'))
       return this.api(request, (m, b) => this.unbind(m, b));
     return undefined;
@@ -96,11 +128,14 @@ export class PingPongSandbox {
     work: (
       merchant: PingPongMerchant,
       business: Record<string, unknown>,
+      silent: boolean,
     ) => [string, string, Record<string, unknown>],
+    faults = this.faults,
   ): Promise<SandboxResponse> {
-    const fault = this.faults[0] === 'cut-opener' ? undefined : this.faults.shift();
+    const fault = faults[0] === 'cut-opener' ? undefined : faults.shift();
     if (fault === 'hang') return hang(request.signal);
     if (fault === 'http500') return { status: 500, body: 'internal error' };
+    if (fault === 'reset') return { status: 500, reset: true };
     let envelope: Record<string, unknown>;
     try {
       envelope = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
@@ -124,7 +159,11 @@ export class PingPongSandbox {
     } catch {
       return answer('100002', 'bizContent is not JSON');
     }
-    const [code, description, result] = work(merchant, business);
+    const after = fault?.endsWith('-after') ?? false;
+    const [code, description, result] = work(merchant, business, after);
+    if (fault === 'hang-after') return hang(request.signal);
+    if (fault === 'reset-after') return { status: 500, reset: true };
+    if (fault === '500000-after') return answer('500000', 'System error, please query');
     return answer(code, description, result);
   }
 
@@ -157,42 +196,6 @@ export class PingPongSandbox {
     this.signUps.set(signUp.id, signUp);
     const authUrl = `${this.options.publicBase}/wallet/${signUp.id}`;
     return ['000000', 'Success', { requestId, authUrl, token: signUp.token }];
-  }
-
-  private pay(
-    merchant: PingPongMerchant,
-    b: Record<string, unknown>,
-  ): [string, string, Record<string, unknown>] {
-    const requestId = String(b['requestId'] ?? '');
-    const account = this.tokens.get(String(b['token'] ?? ''));
-    if (!requestId || b['bizType'] !== 'CodeGrant') return ['100003', 'Missing or invalid parameter', {}];
-    if (
-      !account ||
-      !account.bound ||
-      account.merchantUserId !== b['merchantUserId'] ||
-      account.merchant !== merchant
-    ) {
-      return ['200004', 'token does not exist', {}];
-    }
-    if (this.requestIds.has(requestId)) return ['107000', 'Duplicate transaction', {}];
-    this.requestIds.add(requestId);
-    const transactionId = String(Date.now()) + randomBytes(3).toString('hex');
-    // A decline the demo can show: amounts ending in .13 are refused by the "issuer".
-    const status = String(b['amount']).endsWith('.13') ? 'FAILED' : 'SUCCESS';
-    const notice = {
-      requestId,
-      merchantTransactionId: b['merchantTransactionId'],
-      transactionId,
-      amount: b['amount'],
-      currency: b['currency'],
-      status,
-    };
-    this.notify(merchant, String(b['notificationUrl']), notice);
-    return [
-      '002000',
-      'Processing',
-      { requestId, merchantTransactionId: b['merchantTransactionId'], transactionId, status: 'PROCESSING' },
-    ];
   }
 
   private unbind(
