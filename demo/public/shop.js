@@ -1,9 +1,44 @@
 // The merchant page's own script: pick a buyer, get a session from the shop's backend, hand it to
-// the elements. Everything is built with DOM methods (the page runs under Trusted Types).
+// the elements, and follow what they report. Everything is built with DOM methods (the page runs
+// under Trusted Types). It loads before the elements, so that none of their events is missed.
 const select = document.getElementById('buyer');
 const log = document.getElementById('log');
+const signup = document.getElementById('wallet-signup');
+const payButton = document.getElementById('pay');
+const unlinkButton = document.getElementById('unlink');
+const checkoutStatus = document.getElementById('checkout-status');
 const elements = () =>
   document.querySelectorAll('linkgate-sso-link, linkgate-connect-wallet, linkgate-codegrant-signup');
+
+/** What each event means, in the shop's words; an error's message is the server's English text. */
+const readable = {
+  'linkgate-ready': () => 'is ready.',
+  'linkgate-start': () => 'started.',
+  'linkgate-pending': () => 'is waiting for the buyer to confirm.',
+  'linkgate-linked': () => 'is linked.',
+  'linkgate-cancelled': () => 'was cancelled by the buyer.',
+  'linkgate-redirect': () => 'is taking the buyer to the service.',
+  'linkgate-error': (detail) => `failed: ${detail.message}`,
+};
+
+function record(event) {
+  const item = document.createElement('li');
+  const time = new Date().toLocaleTimeString();
+  const name = event.target.dataset?.name ?? event.target.localName;
+  item.textContent = `${time} ${name} ${readable[event.type](event.detail ?? {})}`;
+  log.prepend(item);
+}
+
+for (const type of Object.keys(readable)) document.addEventListener(type, record);
+
+// Checkout follows the wallet element's state: it links on load, after a buyer switch, and turns
+// idle by itself when the wallet is unlinked (here, in the wallet's own app, or by the shop).
+function followWallet() {
+  const linked = signup.getAttribute('state') === 'linked';
+  payButton.disabled = !linked;
+  unlinkButton.disabled = !linked;
+}
+new MutationObserver(followWallet).observe(signup, { attributes: true, attributeFilter: ['state'] });
 
 async function sessionFor(buyer) {
   const answer = await fetch('/demo/session', {
@@ -11,41 +46,21 @@ async function sessionFor(buyer) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ buyer }),
   });
-  if (!answer.ok) throw new Error('session failed');
+  if (!answer.ok) throw new Error('The shop could not start a session.');
   return (await answer.json()).sessionToken;
 }
 
 async function useBuyer(buyer, locale) {
   const token = await sessionFor(buyer);
   for (const element of elements()) {
-    element.setAttribute('session-token', token);
     element.setAttribute('locale', locale);
+    element.setAttribute('session-token', token);
     element.sessionTokenProvider = () => sessionFor(buyer);
   }
+  // Which buyer the elements now speak for (the end-to-end tests wait for it).
+  document.body.dataset.buyer = buyer;
 }
 
-function record(event) {
-  const item = document.createElement('li');
-  const detail = event.detail && Object.keys(event.detail).length ? ` ${JSON.stringify(event.detail)}` : '';
-  item.textContent = `${new Date().toLocaleTimeString()} ${event.type}${detail}`;
-  log.prepend(item);
-}
-
-for (const type of [
-  'linkgate-ready',
-  'linkgate-start',
-  'linkgate-pending',
-  'linkgate-linked',
-  'linkgate-cancelled',
-  'linkgate-redirect',
-  'linkgate-error',
-]) {
-  document.addEventListener(type, record);
-}
-
-const payButton = document.getElementById('pay');
-const unlinkButton = document.getElementById('unlink');
-const checkoutStatus = document.getElementById('checkout-status');
 const post = async (path, body) =>
   (
     await fetch(path, {
@@ -55,22 +70,20 @@ const post = async (path, body) =>
     })
   ).json();
 
-async function refreshWallet() {
-  const { linked } = await (
-    await fetch(`/demo/wallet-status?buyer=${encodeURIComponent(select.value)}`)
-  ).json();
-  payButton.disabled = !linked;
-  unlinkButton.disabled = !linked;
-  return linked;
-}
+/** What the shop tells the buyer when its backend could not charge the wallet. */
+const paymentRefusals = {
+  PROVIDER_REJECTED: 'The wallet declined the payment. Please try another way to pay.',
+  PROVIDER_UNAVAILABLE: 'The wallet is not answering. Please try again in a moment.',
+};
 
 payButton.addEventListener('click', async () => {
   payButton.disabled = true;
   checkoutStatus.textContent = 'Charging your wallet…';
   const payment = await post('/demo/pay', { buyer: select.value });
   if (payment.error) {
-    checkoutStatus.textContent = `Payment refused (${payment.error}).`;
-    payButton.disabled = false;
+    checkoutStatus.textContent =
+      paymentRefusals[payment.error] ?? 'The payment did not go through. Please try again.';
+    followWallet();
     return;
   }
   let status = payment.status;
@@ -78,17 +91,17 @@ payButton.addEventListener('click', async () => {
     await new Promise((resolve) => setTimeout(resolve, wait));
     status = (await (await fetch(`/demo/payments/${payment.paymentId}`)).json()).status;
   }
-  checkoutStatus.textContent = `Order ${payment.order}: payment ${status}.`;
-  payButton.disabled = false;
+  const outcomes = { succeeded: 'paid', failed: 'not paid', pending: 'still being confirmed' };
+  checkoutStatus.textContent = `Order ${payment.order}: ${outcomes[status] ?? status}.`;
+  followWallet();
 });
 
 unlinkButton.addEventListener('click', async () => {
+  unlinkButton.disabled = true;
+  // The shop's backend unlinks; the element hears of it from Linkgate and turns idle by itself.
   await post('/demo/unlink', { buyer: select.value });
   checkoutStatus.textContent = 'AlipayHK unlinked.';
-  await refreshWallet();
 });
-
-document.addEventListener('linkgate-linked', () => void refreshWallet());
 
 const buyers = await (await fetch('/demo/buyers')).json();
 for (const buyer of buyers) {
@@ -98,15 +111,20 @@ for (const buyer of buyers) {
   option.textContent = `${buyer.name} (${buyer.id})`;
   select.append(option);
 }
-// The shop's own login survives a full-page trip to a provider and back, as a real shop's would.
+// The shop's own login survives a full-page trip to a provider and back, as a real shop's would;
+// a first visit starts with the buyer who reads the page's language.
 const remembered = sessionStorage.getItem('demo-buyer');
-if (remembered && buyers.some((buyer) => buyer.id === remembered)) select.value = remembered;
+const pageLanguage = document.documentElement.lang;
+const initial =
+  buyers.find((buyer) => buyer.id === remembered) ??
+  buyers.find((buyer) => buyer.locale === pageLanguage) ??
+  buyers[0];
+select.value = initial.id;
 select.addEventListener('change', async () => {
   sessionStorage.setItem('demo-buyer', select.value);
-  await useBuyer(select.value, select.selectedOptions[0].dataset.locale);
   checkoutStatus.textContent = '';
-  await refreshWallet();
+  await useBuyer(select.value, select.selectedOptions[0].dataset.locale);
 });
 await useBuyer(select.value, select.selectedOptions[0].dataset.locale);
-await refreshWallet();
+followWallet();
 document.body.dataset.ready = 'true';

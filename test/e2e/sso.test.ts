@@ -29,6 +29,8 @@ describe('a buyer goes from the demo shop into iGV, signed in', () => {
     });
     await page.goto(`${demo.url}/`);
     await page.locator('body[data-ready="true"]').waitFor();
+    await page.locator('#buyer').selectOption('buyer-1001');
+    await page.locator('body[data-buyer="buyer-1001"]').waitFor();
 
     await Promise.all([
       page.waitForURL(`${demo.sandboxUrl}/items/**`),
@@ -62,17 +64,14 @@ describe('a buyer goes from the demo shop into iGV, signed in', () => {
     const page = await browser.newPage();
     await page.goto(`${demo.url}/`);
     await page.locator('body[data-ready="true"]').waitFor();
-    await page.locator('#buyer').selectOption('buyer-1003');
+    await page.locator('#buyer').selectOption('buyer-1002');
     // The shop hands the element a new session for the new buyer; wait until it has it.
-    await page.waitForFunction(() => {
-      const link = document.querySelector('linkgate-sso-link');
-      return link?.getAttribute('locale') === 'en';
-    });
+    await page.locator('body[data-buyer="buyer-1002"]').waitFor();
     await Promise.all([
       page.waitForURL(`${demo.sandboxUrl}/items/**`),
       page.getByRole('link', { name: 'Buy on iGV' }).click(),
     ]);
-    await expect(page.locator('[data-buyer]').textContent()).resolves.toBe('Sam Taylor');
+    await expect(page.locator('[data-buyer]').textContent()).resolves.toBe('Alex Chan');
     await page.close();
   });
 
