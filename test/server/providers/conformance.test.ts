@@ -1,8 +1,10 @@
 import { igv } from '../../../server/src/providers/igv/index.ts';
 import { pingpong } from '../../../server/src/providers/pingpong/index.ts';
 import { fintech33 } from '../../../server/src/providers/fintech33/index.ts';
+import { vodapay } from '../../../server/src/providers/vodapay/index.ts';
 import { SHOP_ORIGIN, testIgvSettings, testPingPongSettings, type Harness } from '../support/harness.ts';
 import { conformanceSuite } from './conformance.ts';
+import { testVodaPaySettings, vodapaySandboxOf } from './vodapay/fixture.ts';
 import { testFintech33Settings } from './fintech33/fixture.ts';
 
 const launch = (h: Harness, token: string, path: string, body: unknown) =>
@@ -34,5 +36,19 @@ conformanceSuite('33 Fintech', {
   exercise: (h, token) => launch(h, token, '/v1/links', { provider: 'fintech33' }),
   faults: { hang: 'hang', tamper: 'tamper' },
   // No provider page: nothing of 33 Fintech's answers goes to the browser.
+  allowedInBrowser: () => false,
+});
+
+conformanceSuite('VodaPay', {
+  module: vodapay,
+  settings: testVodaPaySettings,
+  // The app's one-time code, minted at the sandbox (not through the transport), then the link.
+  exercise: (h, token) =>
+    launch(h, token, '/v1/links', {
+      provider: 'vodapay',
+      authCode: vodapaySandboxOf(h).mintAuthCode('conformance'),
+    }),
+  faults: { hang: 'hang', tamper: 'tampered' },
+  // No provider page: nothing of VodaPay's answers goes to the browser.
   allowedInBrowser: () => false,
 });

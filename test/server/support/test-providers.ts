@@ -2,6 +2,7 @@ import type { ProviderModule } from '../../../server/src/providers/types.ts';
 import { igvTestProvider } from '../providers/igv/fixture.ts';
 import { pingpongTestProvider } from '../providers/pingpong/fixture.ts';
 import { fintech33TestProvider } from '../providers/fintech33/fixture.ts';
+import { vodapayTestProvider } from '../providers/vodapay/fixture.ts';
 
 /** How the test server runs one provider: its module, fixed test settings, and where msw serves its sandbox. */
 export interface TestProvider<Settings = unknown> {
@@ -17,4 +18,5 @@ export const TEST_PROVIDERS: readonly TestProvider[] = [
   igvTestProvider,
   pingpongTestProvider,
   fintech33TestProvider,
+  vodapayTestProvider,
 ];
