@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DataKeyring } from '../../../../server/src/crypto/sealed.ts';
 import { tokenContext } from '../../../../server/src/links/links.ts';
 import type { Harness } from '../../support/harness.ts';
+import { TEST_PROVIDERS } from '../../support/test-providers.ts';
 import { buyer, callsOf, connect, sandboxOf, start, viewLink } from './support.ts';
 
 let h: Harness;
@@ -147,6 +148,22 @@ describe('the bearer token', () => {
     h.clock.advance(2_000);
     await Promise.all([2, 3, 4].map(async (n) => connect(h, await h.session(buyer(n + 10)))));
     expect(sandboxOf(h).tokenFetches).toBe(2);
+  });
+});
+
+describe('app credentials', () => {
+  it('answers a refused app secret with PROVIDER_REJECTED and writes the secret in no log line', async () => {
+    const wrong = 'not-the-app-secret-0123456789';
+    const providers = Object.fromEntries(TEST_PROVIDERS.map((p) => [p.module.id, p.settings()]));
+    providers['fintech33'] = { ...(providers['fintech33'] as object), appSecret: wrong };
+    ({ h } = await start({ config: { providers } }));
+    const answer = await connect(h, await h.session(buyer(1)));
+    expect(answer.status).toBe(502);
+    expect(answer.body['error'].code).toBe('PROVIDER_REJECTED');
+    expect(sandboxOf(h).tokenFetches).toBe(0);
+    expect(sandboxOf(h).calls).toEqual([]);
+    expect(h.logs.text()).toContain('refused our app credentials');
+    expect(h.logs.text()).not.toContain(wrong);
   });
 });
 

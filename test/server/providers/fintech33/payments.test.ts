@@ -162,3 +162,15 @@ describe('a connection reset', () => {
     expect(orders()).toEqual([]);
   });
 });
+
+describe('an order answer that is not authentic', () => {
+  it('leaves the order pending (the provider may have it) and never sends it again', async () => {
+    await linkedBuyer();
+    sandboxOf(h).failNext('tamper');
+    const answer = await pay(h, 'key-f33-0014', ORDER);
+    expect(answer).toEqual({ status: 201, body: { paymentId: expect.any(String), status: 'pending' } });
+    expect(sandboxOf(h).book.orders.size).toBe(1);
+    expect(await pay(h, 'key-f33-0014', ORDER)).toEqual(answer);
+    expect(orders()).toHaveLength(1);
+  });
+});
