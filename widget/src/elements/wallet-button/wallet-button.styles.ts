@@ -24,6 +24,7 @@ export const walletButtonStyles = css`
   [part='mark'] {
     display: inline-grid;
     flex: none;
+    box-sizing: border-box;
     width: 1.75em;
     height: 1.75em;
     place-items: center;
