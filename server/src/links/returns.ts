@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { DataKeyring } from '../crypto/sealed.ts';
 import { LinkgateError } from '../errors.ts';
+import { describeError, type Logger } from '../logger.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { LinkOutcome, ProviderAdapter, ProviderReturn } from '../providers/types.ts';
 import type { LinkRow, Store } from '../store/store.ts';
@@ -31,6 +32,8 @@ export class LinkReturns {
       keyring: DataKeyring;
       clock: Clock;
       events: LinkEvents;
+      /** Where a failed return's cause goes (a provider's own message); never to the buyer. */
+      logger?: Logger;
     },
   ) {}
 
@@ -77,6 +80,16 @@ export class LinkReturns {
         error instanceof LinkgateError && error.code === 'PROVIDER_REJECTED'
           ? error.code
           : 'PROVIDER_UNAVAILABLE';
+      this.deps.logger?.warn(
+        {
+          requestId: context.requestId,
+          provider: adapter.id,
+          code,
+          providerCode: error instanceof LinkgateError ? error.providerCode : undefined,
+          err: describeError(error),
+        },
+        'provider return failed',
+      );
       return { status: 'failed', errorCode: code };
     }
   }

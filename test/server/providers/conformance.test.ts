@@ -1,9 +1,11 @@
+import { easypay } from '../../../server/src/providers/easypay/index.ts';
 import { igv } from '../../../server/src/providers/igv/index.ts';
 import { pingpong } from '../../../server/src/providers/pingpong/index.ts';
 import { fintech33 } from '../../../server/src/providers/fintech33/index.ts';
 import { vodapay } from '../../../server/src/providers/vodapay/index.ts';
 import { SHOP_ORIGIN, testIgvSettings, testPingPongSettings, type Harness } from '../support/harness.ts';
 import { conformanceSuite } from './conformance.ts';
+import { testEasyPaySettings } from './easypay/fixture.ts';
 import { testVodaPaySettings, vodapaySandboxOf } from './vodapay/fixture.ts';
 import { testFintech33Settings } from './fintech33/fixture.ts';
 
@@ -19,6 +21,16 @@ conformanceSuite('iGV', {
   faults: { hang: 'hang', tamper: 'garbage' },
   // The contract sends the single-use code to the browser inside the redirect URL.
   allowedInBrowser: (value) => /^[A-Za-z0-9_-]{16,}$/.test(value) && !/^\d+$/.test(value),
+});
+
+conformanceSuite('EasyPay', {
+  module: easypay,
+  settings: testEasyPaySettings,
+  exercise: (h, token) => launch(h, token, '/v1/links', { provider: 'easypay' }),
+  // EasyPay does not sign its answers (PROVIDERS.md): bytes that are not EUC-KR JSON stand for a forged one.
+  faults: { hang: 'hang', tamper: 'garbage' },
+  // KICC's registration window is the redirect the contract hands over.
+  allowedInBrowser: (value) => /^https:\/\/easypay\.sandbox\.test\/easypay\/cert\/page\//.test(value),
 });
 
 conformanceSuite('PingPong', {

@@ -1,4 +1,5 @@
 import type { ProviderModule } from '../../../server/src/providers/types.ts';
+import { easypayTestProvider } from '../providers/easypay/fixture.ts';
 import { igvTestProvider } from '../providers/igv/fixture.ts';
 import { pingpongTestProvider } from '../providers/pingpong/fixture.ts';
 import { fintech33TestProvider } from '../providers/fintech33/fixture.ts';
@@ -16,6 +17,7 @@ export interface TestProvider<Settings = unknown> {
 /** Every provider the server tests run; a new provider adds its fixture here. */
 export const TEST_PROVIDERS: readonly TestProvider[] = [
   igvTestProvider,
+  easypayTestProvider,
   pingpongTestProvider,
   fintech33TestProvider,
   vodapayTestProvider,
