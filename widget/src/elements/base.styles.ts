@@ -9,7 +9,6 @@ export const hostStyles = css`
   :host {
     --_accent: var(--linkgate-accent, #1a56db);
     --_on-accent: var(--linkgate-accent-text, #fff);
-    --_ring: var(--linkgate-focus-color, var(--_accent));
     --_linked: var(--linkgate-linked-color, var(--_d1, #0d652d));
     --_linked-bg: var(--linkgate-linked-background, var(--_d2, #e6f4ea));
     --_off: var(--linkgate-unavailable-color, var(--_d3, #5f6368));
@@ -33,14 +32,15 @@ export const hostStyles = css`
   }
 
   :focus-visible {
-    outline: 2px solid var(--_ring);
+    outline: 2px solid var(--_ring, var(--_accent));
     outline-offset: 2px;
   }
 
   [role='status']:not(:empty) {
+    display: block;
     margin-top: 0.25em;
     padding-inline-start: 0.5em;
-    border-inline-start: 3px solid var(--_dot, var(--_accent));
+    border-inline-start: 3px solid var(--_dot, var(--_off));
     font-size: 0.875em;
   }
 
@@ -48,12 +48,12 @@ export const hostStyles = css`
     cursor: progress;
   }
 
-  :host([state='failed']) {
-    --_dot: var(--linkgate-error-color, #c5221f);
+  [aria-busy] + [role='status'] {
+    --_dot: var(--_accent);
   }
 
-  :host([state='cancelled']) {
-    --_dot: var(--linkgate-cancelled-color, var(--_off));
+  :host([state='failed']) {
+    --_dot: var(--linkgate-error-color, #c5221f);
   }
 
   .spinner {

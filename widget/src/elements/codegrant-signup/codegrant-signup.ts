@@ -20,9 +20,15 @@ import { codegrantSignupStyles } from './codegrant-signup.styles.ts';
  * turns it `idle` without a reload; no event fires then, the `state` attribute changes. `refresh()`
  * asks again.
  *
- * Once linked, the button stays focusable but `aria-disabled` and reads e.g. "AlipayHK linked"; the
- * status line says what comes next. While unavailable it is `disabled`, out of the tab order. Every
- * state change is announced in the `status` live region.
+ * Events and state for a merchant: `linkgate-linked` fires for every link the element shows as linked,
+ * a new one or one found at load, so a page that listens before the element connects knows where the
+ * buyer stands; the `state` attribute always holds the current state (watch it to hear of an unlink).
+ * `linkgate-ready` fires after the first render, before the check has answered.
+ *
+ * Once linked, the button stays focusable but `aria-disabled` and reads e.g. "AlipayHK linked" (focus
+ * comes back to it from the popup, so a screen reader reads the outcome); the status line stays empty
+ * rather than repeat it. While unavailable it is `disabled`, out of the tab order. Progress, a cancel
+ * and errors are announced in the `status` live region.
  *
  * @attr provider - The provider id, as the BFF names it.
  * @attr payment-method - The wallet, as the BFF names it; the BFF answers which wallets it offers.
@@ -36,26 +42,27 @@ import { codegrantSignupStyles } from './codegrant-signup.styles.ts';
  *
  * @slot - The button's label; defaults to e.g. "Link AlipayHK" in the element's locale.
  *
- * @csspart button - The `<button>` the buyer activates.
- * @csspart mark - The round mark before the label: the wallet's initial, a spinner while busy, a check once linked.
+ * @csspart button - The `<button>` the buyer activates, at least 44 px high; focused, a 2 px ring in the
+ *   accent colour, 2 px away (`::part(button):focus-visible` to restyle it).
+ * @csspart mark - The round mark before the label: the wallet name's initial, a spinner while busy (still
+ *   under prefers-reduced-motion), a check once linked.
  * @csspart label - The label next to the mark.
- * @csspart status - The one status line: progress, outcome or error, a polite live region.
+ * @csspart status - The one status line under the button: progress, a cancel or an error, a polite live
+ *   region, with a rule in the state's colour before it.
  *
- * @cssprop [--linkgate-accent=#1a56db] - Background of the button.
- * @cssprop [--linkgate-accent-text=#fff] - Text of the button, and the mark's background.
+ * Colours follow prefers-color-scheme where two defaults are given (light / dark); a colour set
+ * through a property applies in both.
+ * @cssprop [--linkgate-accent=#1a56db] - Background of the button, its focus ring, and the status rule while busy.
+ * @cssprop [--linkgate-accent-text=#fff] - Text of the button and background of its mark.
  * @cssprop [--linkgate-radius=8px] - Corner radius of the button.
  * @cssprop [--linkgate-height=44px] - Minimum height of the button.
  * @cssprop [--linkgate-font=inherit] - Font shorthand of the element.
- * @cssprop [--linkgate-color=inherit] - Text colour of the element outside the button.
- * @cssprop [--linkgate-focus-color=#1a56db] - The 2 px focus ring (dark: #8ab4f8).
- * @cssprop [--linkgate-linked-color=#0d652d] - Text, border and mark of the linked button, and its status dot (dark: #a8dab5).
- * @cssprop [--linkgate-linked-background=#e6f4ea] - Background of the linked button (dark: #0f2d18).
- * @cssprop [--linkgate-error-color=#c5221f] - Status dot of a failure (dark: #f28b82).
- * @cssprop [--linkgate-cancelled-color=#5f6368] - Status dot of a cancel (dark: #bdc1c6).
- * @cssprop [--linkgate-unavailable-color=#5f6368] - Text, border and mark of the unavailable button, and its status dot (dark: #bdc1c6).
- * @cssprop [--linkgate-unavailable-background=#f1f3f4] - Background of the unavailable button (dark: #303134).
- * @cssprop [--linkgate-status-color=inherit] - Colour of the status text.
- * @cssprop [--linkgate-status-font-size=0.875em] - Font size of the status text.
+ * @cssprop [--linkgate-linked-color=#0d652d / #a8dab5] - Text, border and mark of the linked button.
+ * @cssprop [--linkgate-linked-background=#e6f4ea / #0f2d18] - Background of the linked button.
+ * @cssprop [--linkgate-error-color=#c5221f] - The status rule of a failure.
+ * @cssprop [--linkgate-unavailable-color=#5f6368 / #bdc1c6] - Text, border and mark of the unavailable
+ *   button, and the status rule of a cancel or of the unavailable element.
+ * @cssprop [--linkgate-unavailable-background=#f1f3f4 / #303134] - Background of the unavailable button.
  *
  * @fires linkgate-ready - After the first render.
  * @fires linkgate-start - On activation, before the request to the BFF.

@@ -5,7 +5,7 @@ export const ssoLinkStyles = [
   hostStyles,
   css`
     :host {
-      --_ring: var(--linkgate-focus-color, currentColor);
+      --_ring: currentColor;
     }
 
     [part='link'] {

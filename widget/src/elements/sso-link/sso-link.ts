@@ -32,21 +32,19 @@ interface Destination {
  *
  * @slot - The link's label.
  *
- * @csspart link - The `<a>` the buyer activates: in the page's link style, at least 44 px high.
- * @csspart message - Progress and error text, a polite live region.
+ * @csspart link - The `<a>` the buyer activates: in the page's link style, a target at least 44 px high, a
+ *   spinner after its label while working; focused, a 2 px ring in the link's colour, 2 px away.
+ * @csspart message - Progress and error text, a polite live region, with a rule in the state's colour.
  *
- * @cssprop [--linkgate-font=inherit] - Font shorthand of the element.
- * @cssprop [--linkgate-color=inherit] - Text colour of the element.
  * @cssprop [--linkgate-link-color=LinkText] - Colour of the link.
  * @cssprop [--linkgate-link-decoration=underline] - Text decoration of the link.
  * @cssprop [--linkgate-height=44px] - Minimum height of the link's target.
  * @cssprop [--linkgate-radius=2px] - Corner radius of the link's focus ring.
- * @cssprop [--linkgate-focus-color=currentColor] - The 2 px focus ring.
- * @cssprop [--linkgate-accent=#1a56db] - Status dot while working.
- * @cssprop [--linkgate-error-color=#c5221f] - Status dot of a failure (dark: #f28b82).
- * @cssprop [--linkgate-unavailable-color=#5f6368] - Status dot while unavailable (dark: #bdc1c6).
- * @cssprop [--linkgate-status-color=inherit] - Colour of the message.
- * @cssprop [--linkgate-status-font-size=0.875em] - Font size of the message.
+ * @cssprop [--linkgate-font=inherit] - Font shorthand of the element.
+ * @cssprop [--linkgate-accent=#1a56db] - The message's rule while working.
+ * @cssprop [--linkgate-error-color=#c5221f] - The message's rule after a failure.
+ * @cssprop [--linkgate-unavailable-color=GrayText] - Colour of the link while unavailable (its message's
+ *   rule: #5f6368, dark #bdc1c6).
  *
  * @fires linkgate-ready - After the first render.
  * @fires linkgate-start - On activation, before the request to the BFF.
