@@ -19,14 +19,16 @@ const galleries = {
 };
 
 function galleryPage(element) {
-  const rows = galleries[element]
-    .map((state) => {
-      const common = `api-base="/bff" session-token="${state}" data-want="${state}"`;
-      const shown =
+  const rows = [...galleries[element], 'focused']
+    .map((shown) => {
+      // The last row is the idle element again, focused from the keyboard: its focus ring.
+      const state = shown === 'focused' ? 'idle' : shown;
+      const common = `api-base="/bff" session-token="${state}" data-want="${state}"${shown === state ? '' : ' data-focus'}`;
+      const markup =
         element === 'sso-link'
           ? `<linkgate-sso-link provider="shop-marketplace" ${state === 'unavailable' ? '' : 'path="/items/1"'} ${common}>Buy on the marketplace</linkgate-sso-link>`
           : `<linkgate-codegrant-signup provider="wallets" payment-method="AlipayHK" ${common}></linkgate-codegrant-signup>`;
-      return `<div class="row"><code>${state}</code>${shown}</div>`;
+      return `<div class="row"><code>${shown}</code>${markup}</div>`;
     })
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -145,8 +147,29 @@ try {
             (shown) => shown.getAttribute('state') === shown.dataset.want,
           ),
         );
+        // Focus, which a closed popup gives back to its element, ends on the one row that shows it.
+        await page.evaluate(() => {
+          const focused = globalThis.document.querySelector('[data-focus]');
+          focused.shadowRoot.querySelector('[part="button"], [part="link"]').focus({ preventScroll: true });
+        });
         const file = new URL(`${element}-${scheme}-${width}.png`, outDir);
-        await page.screenshot({ path: file.pathname, fullPage: true });
+        // Cut to what is drawn: the wide page has nothing right of its rows, and the files stay small.
+        const { right, bottom } = await page.evaluate(() => {
+          const drawn = [...globalThis.document.querySelectorAll('.row > *')].map((node) =>
+            node.getBoundingClientRect(),
+          );
+          return {
+            right: Math.max(...drawn.map((box) => box.right)),
+            bottom: Math.max(...drawn.map((box) => box.bottom)),
+          };
+        });
+        const clip = {
+          x: 0,
+          y: 0,
+          width: Math.min(width, Math.ceil(right) + 24),
+          height: Math.ceil(bottom) + 24,
+        };
+        await page.screenshot({ path: file.pathname, clip, fullPage: true });
         console.log(`docs/screenshots/${element}-${scheme}-${width}.png`);
         await page.close();
       }
