@@ -48,7 +48,7 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
   });
   router.get('/v1/links', route('links.current'), cors, session, async (req, res) => {
     const { provider, paymentMethod } = parseBody(currentLinkQuery, { ...req.query });
-    res.json({ link: await links.currentOf(merchantUserId(res), provider, paymentMethod) });
+    res.json(await links.currentOf(merchantUserId(res), provider, paymentMethod));
   });
   router.get('/v1/links/:linkId', route('links.view'), cors, session, async (req, res) => {
     res.json(await links.view(merchantUserId(res), String(req.params['linkId'])));
@@ -84,7 +84,11 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
       if (TERMINAL.has(view.status)) close();
     };
     const unsubscribe = deps.events.subscribe(linkId, () => void send().catch(close));
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    // Each heartbeat also reads the row again: a change whose message was lost still arrives.
+    const heartbeat = setInterval(() => {
+      res.write(': keep-alive\n\n');
+      void send().catch(close);
+    }, HEARTBEAT_MS);
     const limit = setTimeout(close, STREAM_LIMIT_MS);
     req.on('close', close);
     await send().catch(close);

@@ -70,6 +70,9 @@ export class Links {
     const adapter = this.linkable(input.provider);
     const wallet = this.wallet(adapter, input.paymentMethod);
     const returnTo = input.returnTo === undefined ? null : this.checkReturnTo(input.returnTo);
+    // Checked before anything is written: a start that cannot work must not supersede a live one.
+    if (adapter.link!.flow === 'app-code' && input.authCode === undefined)
+      throw new LinkgateError('INVALID_REQUEST', "This provider links with the app's one-time authCode.");
     // One live link per buyer, provider and wallet: a linked one is the answer, with no provider call.
     const linked = await store.findLink(merchantUserId, adapter.id, 'linked', wallet);
     if (linked) return { linkId: linked.linkId, status: 'linked' as const };
@@ -113,9 +116,17 @@ export class Links {
       if (started.status === 'linked') {
         // Linked at once (no page, or an in-app code): the secret is sealed before it is stored.
         const tokenSealed = sealLinkSecret(keyring, adapter.id, link.requestId, started.secret);
-        await store.transitionLink(link.linkId, LINK_FROM.linked, 'linked', clock.now(), { tokenSealed });
-        this.deps.events.publish(link.linkId);
-        return { linkId: link.linkId, status: 'linked' as const };
+        const moved = await store.transitionLink(link.linkId, LINK_FROM.linked, 'linked', clock.now(), {
+          tokenSealed,
+        });
+        if (moved) {
+          this.deps.events.publish(link.linkId);
+          return { linkId: link.linkId, status: 'linked' as const };
+        }
+        // A start that ran at the same time superseded this one: its link is the buyer's link.
+        const winner = await store.findLink(merchantUserId, adapter.id, 'linked', wallet);
+        if (winner) return { linkId: winner.linkId, status: 'linked' as const };
+        throw new LinkgateError('CONFLICT', 'Another link for this account was started at the same time.');
       }
       if (started.providerRef !== undefined) await store.setLinkProviderRef(link.linkId, started.providerRef);
       return {
@@ -157,7 +168,8 @@ export class Links {
     const link =
       (await store.findLink(merchantUserId, adapter.id, 'linked', wallet)) ??
       (await this.livePending(merchantUserId, adapter.id, wallet));
-    return link ? { linkId: link.linkId, provider: link.provider, status: link.status } : null;
+    const view = link ? { linkId: link.linkId, provider: link.provider, status: link.status } : null;
+    return { link: view, flow: adapter.link!.flow };
   }
 
   private async livePending(merchantUserId: string, provider: string, wallet: string | undefined) {

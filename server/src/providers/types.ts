@@ -60,8 +60,15 @@ export interface UnlinkInput {
   wallet: string | null;
 }
 
+/**
+ * How a buyer links: at the provider's page (in a popup, with a return), with a one-time code the
+ * provider's app gives the page (`authCode`), or at once with nothing for the buyer to do.
+ */
+export type LinkFlow = 'page' | 'app-code' | 'direct';
+
 /** Linking a buyer's wallet or account, and undoing it. */
 export interface LinkCapability {
+  readonly flow: LinkFlow;
   /** The wallets a buyer may pick, when the provider has several; undefined when there is no choice. */
   readonly wallets?: readonly string[];
   /** A new request id in the shape this provider accepts (length, alphabet). */

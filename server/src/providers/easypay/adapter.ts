@@ -30,6 +30,7 @@ const REGISTER_PATH = '/easypay/cert/userCertReg.do';
 export class EasyPayAdapter implements ProviderAdapter, LinkCapability {
   readonly hosts: readonly string[];
   readonly link: LinkCapability = this;
+  readonly flow = 'page' as const;
   readonly returns: EasyPayReturns;
   private readonly channel: ProviderChannel<EasyPayAnswer>;
   private readonly seed: { key: Buffer; options: SeedOptions };

@@ -51,6 +51,7 @@ function payerIdOf(data: unknown): string | undefined {
 export class Fintech33Adapter implements ProviderAdapter, LinkCapability, PaymentCapability {
   readonly hosts: readonly string[];
   readonly link: LinkCapability = this;
+  readonly flow = 'direct' as const;
   readonly payments: PaymentCapability = this;
   private readonly channels: Record<Fintech33Service, ProviderChannel<Fintech33Answer>>;
   private readonly payers = new SingleFlight<string>();

@@ -34,6 +34,7 @@ export class PingPongAdapter implements ProviderAdapter, LinkCapability, Payment
   readonly hosts: readonly string[];
   readonly wallets = PINGPONG_WALLETS;
   readonly link: LinkCapability = this;
+  readonly flow = 'page' as const;
   readonly payments: PaymentCapability = this;
   readonly notifications: PingPongNotifications;
   private readonly channel: ProviderChannel<PingPongOutcome>;

@@ -34,6 +34,7 @@ export interface WithAccessToken<T> {
 export class VodaPayAdapter implements ProviderAdapter, LinkCapability {
   readonly hosts: readonly string[];
   readonly link: LinkCapability = this;
+  readonly flow = 'app-code' as const;
   private readonly channel: VodaPayChannel;
 
   constructor(

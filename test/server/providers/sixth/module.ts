@@ -60,6 +60,7 @@ function interpret(answer: Answer) {
 class SixthAdapter implements ProviderAdapter, LinkCapability, ReturnCapability {
   readonly hosts: readonly string[];
   readonly link: LinkCapability = this;
+  readonly flow = 'page' as const;
   readonly returns: ReturnCapability = this;
   private readonly channel: ProviderChannel<Answer>;
 
