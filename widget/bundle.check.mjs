@@ -2,7 +2,7 @@
  * Checks the built CDN bundle (run `node scripts/build-widget.mjs` first); exits non-zero on failure.
  * SECURITY 3: no eval, no new Function, no string innerHTML, no style= attributes, and a wrong
  * `integrity` blocks it. SECURITY 5: no postMessage at all. Also: one file, no source map, sri.json
- * matching, gzip ≤ 12 KiB, and the bundle defines its elements under the contract's CSP with zero
+ * matching, gzip within the budget below, and the bundle defines its elements under the contract's CSP with zero
  * violations.
  */
 import { Buffer } from 'node:buffer';
@@ -13,9 +13,10 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const outDir = new URL('../dist/widget/', import.meta.url);
-// The goal is 12 KiB for everything (npm run bench reports it). With both elements the bundle is
-// about 13.0 KiB: Lit is 5.9 KB and the en/ko/zh-HK texts 2.0 KB of it. This budget stops growth
-// past today's size while the goal is missed; lower it as the bundle shrinks.
+// The goal is 12 KiB for everything (npm run bench reports it). With both elements, their current-link
+// check, styles (light and dark) and texts the bundle is about 13.5 KiB: Lit (ReactiveElement and
+// lit-html) is 5.7 KB, the en/ko/zh-HK texts about 1.4 KB and the styles about 1 KB of it. This
+// budget stops growth past today's size while the goal is missed; lower it as the bundle shrinks.
 const maxGzipBytes = 13.5 * 1024;
 const policy =
   "script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html 'allow-duplicates'";

@@ -10,6 +10,8 @@ export type ElementState = 'idle' | 'working' | 'pending' | 'linked' | 'failed' 
 /**
  * What every Linkgate element shares: the `api-base`, `session-token` and `locale` attributes, the
  * `sessionTokenProvider` property, the reflected `state`, and `linkgate-ready` after the first render.
+ * A Lit ReactiveElement that renders its lit-html template itself: what LitElement adds on top (and
+ * the `lit` entry point brings along) costs bytes the CDN bundle's budget does not have.
  */
 export abstract class LinkgateElement extends ReactiveElement {
   static override properties: PropertyDeclarations = {
