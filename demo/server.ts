@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
@@ -7,10 +8,45 @@ import { closeOnSignals, run, type Running } from '../server/src/run.ts';
  * The demo shop: a merchant page using the elements, and the merchant's own backend, which mints
  * buyer sessions by calling Linkgate's server-to-server API over HTTP exactly as a real shop would.
  */
-const BUYERS: Record<string, { email: string; firstName: string; lastName: string; locale: string }> = {
-  'buyer-1001': { email: 'minji.park@example.com', firstName: 'Minji', lastName: 'Park', locale: 'ko' },
-  'buyer-1002': { email: 'alex.chan@example.com', firstName: 'Alex', lastName: 'Chan', locale: 'zh-HK' },
-  'buyer-1003': { email: 'sam.taylor@example.com', firstName: 'Sam', lastName: 'Taylor', locale: 'en' },
+interface Buyer {
+  email: string;
+  firstName: string;
+  lastName: string;
+  locale: string;
+  phone: string;
+  /** Korean connecting information (88 characters of base64): made up, as a Korean shop would hold one. */
+  ci?: string;
+}
+
+const BUYERS: Record<string, Buyer> = {
+  'buyer-1001': {
+    email: 'minji.park@example.com',
+    firstName: 'Minji',
+    lastName: 'Park',
+    locale: 'ko',
+    phone: '+821012345678',
+    ci: Buffer.from('demo-ci-minji-park-'.repeat(4).slice(0, 66)).toString('base64'),
+  },
+  'buyer-1002': {
+    email: 'alex.chan@example.com',
+    firstName: 'Alex',
+    lastName: 'Chan',
+    locale: 'zh-HK',
+    phone: '+85291234567',
+  },
+  'buyer-1003': {
+    email: 'sam.taylor@example.com',
+    firstName: 'Sam',
+    lastName: 'Taylor',
+    locale: 'en',
+    phone: '+27821234567',
+  },
+};
+
+/** What the shop charges with each wallet it offers at checkout. */
+const CHECKOUT: Record<string, { amount: string; currency: string; paymentMethod?: string }> = {
+  pingpong: { amount: '25.00', currency: 'HKD', paymentMethod: 'AlipayHK' },
+  fintech33: { amount: '25.00', currency: 'USD' },
 };
 
 const PAGE_CSP = [
@@ -78,20 +114,18 @@ function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
     const id = String((req.body as { buyer?: unknown } | undefined)?.buyer ?? '');
     return BUYERS[id] ? id : undefined;
   };
+  const providerOf = (req: express.Request) => {
+    const provider = String((req.body as { provider?: unknown } | undefined)?.provider ?? 'pingpong');
+    return Object.hasOwn(CHECKOUT, provider) ? provider : undefined;
+  };
   app.post('/demo/pay', express.json({ limit: '1kb' }), async (req, res) => {
     const buyer = buyerOf(req);
-    if (!buyer) return void res.status(400).json({ error: 'unknown buyer' });
-    const order = `order-${Date.now()}`;
+    const provider = providerOf(req);
+    if (!buyer || !provider) return void res.status(400).json({ error: 'unknown buyer or wallet' });
+    const order = `order-${Date.now()}-${randomBytes(3).toString('hex')}`;
     const answer = await merchantApi('/v1/payments', {
       headers: { 'idempotency-key': `demo-${order}` },
-      body: {
-        provider: 'pingpong',
-        merchantUserId: buyer,
-        amount: '25.00',
-        currency: 'HKD',
-        merchantTransactionId: order,
-        paymentMethod: 'AlipayHK',
-      },
+      body: { provider, merchantUserId: buyer, merchantTransactionId: order, ...CHECKOUT[provider] },
     });
     const body = (await answer.json()) as { paymentId?: string; status?: string; error?: { code: string } };
     res
@@ -108,7 +142,8 @@ function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
     const listed = (await (await merchantApi(`/v1/users/${buyer}/links`)).json()) as {
       links: Array<{ linkId: string; provider: string; status: string }>;
     };
-    const linked = listed.links.filter((l) => l.provider === 'pingpong' && l.status === 'linked');
+    const provider = String((req.body as { provider?: unknown } | undefined)?.provider ?? 'pingpong');
+    const linked = listed.links.filter((l) => l.provider === provider && l.status === 'linked');
     for (const link of linked) await merchantApi(`/v1/links/${link.linkId}`, { method: 'DELETE' });
     res.json({ unlinked: linked.length });
   });
@@ -119,6 +154,20 @@ function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
       links: Array<{ provider: string; status: string }>;
     };
     res.json({ linked: listed.links.some((l) => l.provider === 'pingpong' && l.status === 'linked') });
+  });
+  // Inside the VodaPay app the mini program asks the app for a one-time code; here the shop's
+  // backend asks the sandbox for one on the page's behalf (the page's CSP allows only its own origin).
+  app.post('/demo/vodapay/authcode', express.json({ limit: '1kb' }), async (req, res) => {
+    const buyer = buyerOf(req);
+    if (!buyer || !running.sandboxUrl) return void res.status(400).json({ error: 'unknown buyer' });
+    const { firstName, lastName } = BUYERS[buyer]!;
+    const answer = await fetch(`${running.sandboxUrl}/vodapay/_sandbox/authcode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: { userId: `vp-${buyer}`, firstName, lastName } }),
+    });
+    if (!answer.ok) return void res.status(502).json({ error: 'no code' });
+    res.json((await answer.json()) as { authCode: string });
   });
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.get('/demo/buyers', (_req, res) => {
