@@ -4,9 +4,15 @@ import express, { type Express } from 'express';
 import { createApp, type Linkgate } from './app.ts';
 import { systemClock } from './clock.ts';
 import { readConfig, type Config } from './config/config.ts';
-import type { Env } from './config/env.ts';
+import { ConfigError, type Env } from './config/env.ts';
 import { PROVIDERS } from './providers/index.ts';
-import { completeForSandbox, sandboxApp, type Sandboxes } from './sandbox/setup.ts';
+import {
+  completeForSandbox,
+  completeFromSharedSandbox,
+  sandboxApp,
+  type Sandboxes,
+} from './sandbox/setup.ts';
+import { fetchSharedSettings } from './sandbox/shared-settings.ts';
 
 export interface Running {
   config: Config;
@@ -26,10 +32,28 @@ export interface RunOptions {
   print?: (line: string) => void;
 }
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, host?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve((server.address() as AddressInfo).port));
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * The in-process sandboxes listen on loopback (LINKGATE_SANDBOX_HOST to change), at
+ * LINKGATE_SANDBOX_PORT, else at PORT + 1 when that is free, else at any free port.
+ */
+async function listenSandbox(server: Server, env: Env, bffPort: number): Promise<number> {
+  const host = env['LINKGATE_SANDBOX_HOST'] || '127.0.0.1';
+  const given = env['LINKGATE_SANDBOX_PORT'];
+  if (given) return listen(server, Number(given), host);
+  if (bffPort === 0) return listen(server, 0, host);
+  return listen(server, bffPort + 1, host).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE') throw error;
+    return listen(server, 0, host);
   });
 }
 
@@ -48,10 +72,23 @@ export async function run(options: RunOptions): Promise<Running> {
   let sandboxes: Sandboxes | undefined;
   let sandboxServer: Server | undefined;
   let sandboxUrl: string | undefined;
-  if (base.sandbox) {
-    const sandboxPort = Number(options.env['LINKGATE_SANDBOX_PORT'] ?? (base.port === 0 ? 0 : base.port + 1));
+  const sharedUrl = options.env['LINKGATE_SANDBOX_URL'];
+  if (base.sandbox && sharedUrl) {
+    // Several instances: one sandbox process, whose made-up keys and salts every instance uses.
+    sandboxUrl = sharedUrl.replace(/\/+$/, '');
+    const shared = await fetchSharedSettings(sandboxUrl).catch((error: unknown) => {
+      throw new ConfigError('LINKGATE_SANDBOX_URL', error instanceof Error ? error.message : 'unreachable');
+    });
+    config = completeFromSharedSandbox(base, shared, PROVIDERS);
+  } else if (base.sandbox) {
+    if (/^postgres(ql)?:/.test(base.databaseUrl)) {
+      throw new ConfigError(
+        'LINKGATE_SANDBOX_URL',
+        'is required with LINKGATE_SANDBOX=1 and a postgres:// store: start one shared sandbox (npm run sandbox) and point every instance at it',
+      );
+    }
     sandboxServer = createServer();
-    const port = await listen(sandboxServer, sandboxPort);
+    const port = await listenSandbox(sandboxServer, options.env, base.port);
     sandboxUrl = `http://localhost:${port}`;
     const completed = await completeForSandbox(base, {
       sandboxUrl,

@@ -61,7 +61,8 @@ export class Reconciler {
     const log = { paymentId: payment.paymentId, provider: payment.provider, checks: checks + 1 };
     let query;
     try {
-      query = registry.resolve(payment.provider).payments?.query;
+      const payments = registry.resolve(payment.provider).payments;
+      query = payments?.query?.bind(payments);
     } catch {
       query = undefined; // the provider is no longer enabled here: no one to ask
     }

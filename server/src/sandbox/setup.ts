@@ -8,6 +8,7 @@ import { parseDataKeys } from '../crypto/sealed.ts';
 import type { ProviderModule } from '../providers/types.ts';
 import { sandboxRouter, type SandboxHandler } from './http.ts';
 import type { ProviderSandbox, SandboxOptions } from './module.ts';
+import { decodeSettings, type SharedSandboxSettings } from './shared-settings.ts';
 
 /** Each provider's simulator, by provider id. */
 export type Sandboxes = ReadonlyMap<string, ProviderSandbox>;
@@ -62,6 +63,28 @@ export async function completeForSandbox(
     config: { ...base, apiKey: base.apiKey ?? generatedApiKey!, dataKeys, providers },
     sandboxes,
     generatedApiKey,
+  };
+}
+
+/**
+ * Sandbox mode against a shared sandbox process: the API key, data keys and provider settings it
+ * made up, for whatever this instance was not given explicitly. No simulator runs here.
+ */
+export function completeFromSharedSandbox(
+  base: BaseConfig,
+  shared: SharedSandboxSettings,
+  modules: readonly ProviderModule[],
+): Config {
+  const providers: Record<string, unknown> = { ...base.providers };
+  for (const module of modules) {
+    const settings = shared.providers[module.id];
+    if (settings !== undefined) providers[module.id] ??= decodeSettings(settings);
+  }
+  return {
+    ...base,
+    apiKey: base.apiKey ?? shared.apiKey,
+    dataKeys: base.dataKeys ?? parseDataKeys(shared.dataKeys),
+    providers,
   };
 }
 

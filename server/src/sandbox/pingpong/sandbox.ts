@@ -71,6 +71,8 @@ export class PingPongSandbox {
   readonly calls: Array<{ path: string; code: string }> = [];
   private readonly faults: PingPongFault[] = [];
   private readonly queryFaults: PingPongFault[] = [];
+  /** API calls held by a hanging fault right now, so a test knows a call is in flight. */
+  private hanging = 0;
   readonly payments: PingPongPayments;
   private readonly signUps = new Map<string, SignUp>();
   private readonly tokens = new Map<string, SignUp & { bound: boolean }>();
@@ -106,7 +108,10 @@ export class PingPongSandbox {
     const { method, path } = request;
     if (method === 'POST' && path === '/_control/faults') return this.control(request);
     if (method === 'GET' && path === '/_control/payments')
-      return json(200, { payments: this.payments.transactions.map(({ merchant: _m, ...t }) => t) });
+      return json(200, {
+        payments: this.payments.transactions.map(({ merchant: _m, ...t }) => t),
+        hanging: this.hanging,
+      });
     if (method === 'GET' && path.startsWith('/wallet/accounts'))
       return accountsPage(this.tokens.values(), request.query.get('merchantUserId'), this.options.publicBase);
     const unbindAccount = /^\/wallet\/accounts\/([A-Za-z0-9_-]+)\/unbind$/.exec(path);
@@ -133,7 +138,7 @@ export class PingPongSandbox {
     faults = this.faults,
   ): Promise<SandboxResponse> {
     const fault = faults[0] === 'cut-opener' ? undefined : faults.shift();
-    if (fault === 'hang') return hang(request.signal);
+    if (fault === 'hang') return this.hang(request.signal);
     if (fault === 'http500') return { status: 500, body: 'internal error' };
     if (fault === 'reset') return { status: 500, reset: true };
     let envelope: Record<string, unknown>;
@@ -161,10 +166,19 @@ export class PingPongSandbox {
     }
     const after = fault?.endsWith('-after') ?? false;
     const [code, description, result] = work(merchant, business, after);
-    if (fault === 'hang-after') return hang(request.signal);
+    if (fault === 'hang-after') return this.hang(request.signal);
     if (fault === 'reset-after') return { status: 500, reset: true };
     if (fault === '500000-after') return answer('500000', 'System error, please query');
     return answer(code, description, result);
+  }
+
+  private async hang(signal: AbortSignal): Promise<SandboxResponse> {
+    this.hanging += 1;
+    try {
+      return await hang(signal);
+    } finally {
+      this.hanging -= 1;
+    }
   }
 
   private bind(
