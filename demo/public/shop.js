@@ -52,6 +52,8 @@ async function sessionFor(buyer) {
 
 async function useBuyer(buyer, locale) {
   const token = await sessionFor(buyer);
+  // Another buyer was chosen while this session was on its way: that choice wins.
+  if (select.value !== buyer) return;
   for (const element of elements()) {
     element.setAttribute('locale', locale);
     element.setAttribute('session-token', token);
@@ -121,6 +123,8 @@ const initial =
   buyers[0];
 select.value = initial.id;
 select.addEventListener('change', async () => {
+  // A new session is a new buyer to the elements: they start over. Not for the same buyer again.
+  if (select.value === document.body.dataset.buyer) return;
   sessionStorage.setItem('demo-buyer', select.value);
   checkoutStatus.textContent = '';
   await useBuyer(select.value, select.selectedOptions[0].dataset.locale);
