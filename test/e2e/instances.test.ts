@@ -110,14 +110,17 @@ if (postgres.skip === undefined) {
       expect(streams.map((s) => s.upstream).sort()).toEqual(
         cluster.instances.map((i) => `127.0.0.1:${i.port}`).sort(),
       );
-      await Promise.all(streams.map((s) => s.waitFor('pending', 5_000)));
-      const approved = Date.now();
-      await approve(redirectUrl);
-      const seen = await Promise.all(streams.map((s) => s.waitFor('linked', FAN_OUT_WAIT_MS)));
-      console.log(
-        `linked seen on both instances ${seen.map((t) => t - approved).join(' ms and ')} ms after approval`,
-      );
-      for (const stream of streams) stream.close();
+      try {
+        await Promise.all(streams.map((s) => s.waitFor('pending', 5_000)));
+        const approved = Date.now();
+        await approve(redirectUrl);
+        const seen = await Promise.all(streams.map((s) => s.waitFor('linked', FAN_OUT_WAIT_MS)));
+        console.log(
+          `linked seen on both instances ${seen.map((t) => t - approved).join(' ms and ')} ms after approval`,
+        );
+      } finally {
+        for (const stream of streams) stream.close();
+      }
     });
 
     it('holds the launch limit across both instances, whatever X-Forwarded-For says', async () => {

@@ -86,7 +86,7 @@ async function startNginx(
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
-        child.kill('SIGQUIT');
+        child.kill('SIGTERM');
       }),
   };
 }
