@@ -169,7 +169,7 @@ export class Links {
       (await store.findLink(merchantUserId, adapter.id, 'linked', wallet)) ??
       (await this.livePending(merchantUserId, adapter.id, wallet));
     const view = link ? { linkId: link.linkId, provider: link.provider, status: link.status } : null;
-    return { link: view, flow: adapter.link!.flow };
+    return { link: view, flow: adapter.link!.flow, name: wallet ?? adapter.displayName };
   }
 
   private async livePending(merchantUserId: string, provider: string, wallet: string | undefined) {

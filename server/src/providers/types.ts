@@ -186,6 +186,8 @@ export interface PaymentCapability {
  */
 export interface ProviderAdapter {
   readonly id: string;
+  /** The provider's name as buyers know it (a wallet, where it has several, is named by the wallet). */
+  readonly displayName: string;
   /** Hosts this adapter calls; the transport refuses every other host. */
   readonly hosts: readonly string[];
   readonly sso?: SsoCapability;

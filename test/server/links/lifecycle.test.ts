@@ -24,27 +24,32 @@ describe("the buyer's current link (GET /v1/links)", () => {
   it('follows the buyer from none to pending to linked to none, with the opaque fields only', async () => {
     h = await startHarness();
     const token = await h.session();
-    expect(await current(token)).toEqual({ status: 200, body: { link: null, flow: 'page' } });
+    expect(await current(token)).toEqual({
+      status: 200,
+      body: { link: null, flow: 'page', name: 'AlipayHK' },
+    });
     const started = await startLink(h, token);
     const linkId = started.body['linkId'] as string;
     expect((await current(token)).body).toEqual({
       link: { linkId, provider: 'pingpong', status: 'pending' },
       flow: 'page',
+      name: 'AlipayHK',
     });
     await wallet(h, started.body['redirectUrl'], 'approve');
     expect((await current(token)).body).toEqual({
       link: { linkId, provider: 'pingpong', status: 'linked' },
       flow: 'page',
+      name: 'AlipayHK',
     });
     await h.merchant(`/v1/links/${linkId}`, { method: 'DELETE' });
-    expect((await current(token)).body).toEqual({ link: null, flow: 'page' });
+    expect((await current(token)).body).toEqual({ link: null, flow: 'page', name: 'AlipayHK' });
   });
 
   it('shows each buyer only their own link, and refuses a query it cannot answer', async () => {
     h = await startHarness();
     const { token } = await linked(h);
     const other = await h.session({ merchantUserId: 'buyer-2', email: 'two@example.com' });
-    expect((await current(other)).body).toEqual({ link: null, flow: 'page' });
+    expect((await current(other)).body).toEqual({ link: null, flow: 'page', name: 'AlipayHK' });
     expect((await current(token)).body['link']).toMatchObject({ status: 'linked' });
     expect((await current(token, '')).status).toBe(400);
     expect((await current(token, '?provider=nope')).status).toBe(400);
@@ -114,6 +119,10 @@ describe('a start that cannot work', () => {
     expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('INVALID_REQUEST');
     expect(await h.store.listLinks('buyer-1')).toEqual([]);
     expect(h.upstream).toEqual([]);
-    expect((await current(token, '?provider=vodapay')).body).toEqual({ link: null, flow: 'app-code' });
+    expect((await current(token, '?provider=vodapay')).body).toEqual({
+      link: null,
+      flow: 'app-code',
+      name: 'VodaPay',
+    });
   });
 });

@@ -28,6 +28,7 @@ const REGISTER_PATH = '/easypay/cert/userCertReg.do';
  * result to our return URL, whose ids issue the Customer Key that later payments use.
  */
 export class EasyPayAdapter implements ProviderAdapter, LinkCapability {
+  readonly displayName = 'EasyPay';
   readonly hosts: readonly string[];
   readonly link: LinkCapability = this;
   readonly flow = 'page' as const;

@@ -49,6 +49,7 @@ function payerIdOf(data: unknown): string | undefined {
  * and is signed, then encrypted; every answer is decrypted and verified before it is read.
  */
 export class Fintech33Adapter implements ProviderAdapter, LinkCapability, PaymentCapability {
+  readonly displayName = '33 Fintech';
   readonly hosts: readonly string[];
   readonly link: LinkCapability = this;
   readonly flow = 'direct' as const;

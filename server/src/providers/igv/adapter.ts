@@ -8,6 +8,7 @@ import { signIgvRequest } from './wire.ts';
 
 /** iGV: user sync (PayFac) returns a single-use authorization code that signs the buyer in. */
 export class IgvAdapter implements ProviderAdapter, SsoCapability {
+  readonly displayName = 'iGV';
   readonly hosts: readonly string[];
   readonly sso: SsoCapability = this;
   private readonly userUrl: string;

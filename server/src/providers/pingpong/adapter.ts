@@ -31,6 +31,7 @@ function pingpongRequestId(prefix: string): string {
  * the sign-up notification delivers, unbind. Every answer and notification is verified by sign.
  */
 export class PingPongAdapter implements ProviderAdapter, LinkCapability, PaymentCapability {
+  readonly displayName = 'PingPong';
   readonly hosts: readonly string[];
   readonly wallets = PINGPONG_WALLETS;
   readonly link: LinkCapability = this;

@@ -32,6 +32,7 @@ export interface WithAccessToken<T> {
  * exchanged for tokens; the link is bound to VodaPay's `userId`, never to an email or a phone.
  */
 export class VodaPayAdapter implements ProviderAdapter, LinkCapability {
+  readonly displayName = 'VodaPay';
   readonly hosts: readonly string[];
   readonly link: LinkCapability = this;
   readonly flow = 'app-code' as const;

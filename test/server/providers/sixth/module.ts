@@ -58,6 +58,7 @@ function interpret(answer: Answer) {
 }
 
 class SixthAdapter implements ProviderAdapter, LinkCapability, ReturnCapability {
+  readonly displayName = 'Sixth';
   readonly hosts: readonly string[];
   readonly link: LinkCapability = this;
   readonly flow = 'page' as const;
