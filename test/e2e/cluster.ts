@@ -60,6 +60,7 @@ export function freePort(): Promise<number> {
   });
 }
 export interface Instance {
+  pid: number;
   port: number;
   url: string;
   output(): string;
@@ -119,6 +120,7 @@ export interface ClusterOptions {
 export interface Cluster {
   proxy: Proxy;
   sandboxUrl: string;
+  sandboxPid: number;
   apiKey: string;
   instances: Instance[];
   /** Starts instance `index` again (after a kill), on the same port. */
@@ -189,6 +191,7 @@ export async function startCluster(postgresUrl: string, options: ClusterOptions)
       run.output,
     );
     return {
+      pid: run.child.pid!,
       port,
       url,
       output: run.output,
@@ -205,6 +208,7 @@ export async function startCluster(postgresUrl: string, options: ClusterOptions)
   return {
     proxy,
     sandboxUrl,
+    sandboxPid: sandbox.child.pid!,
     apiKey,
     instances,
     async restart(index) {
