@@ -1,7 +1,7 @@
-import { systemClock } from '../clock.ts';
-import { ConfigError, EnvReader } from '../config/env.ts';
-import { PROVIDERS } from '../providers/index.ts';
-import { startSharedSandbox } from './serve.ts';
+import { systemClock } from './clock.ts';
+import { ConfigError, EnvReader } from './config/env.ts';
+import { PROVIDERS } from './providers/index.ts';
+import { startSharedSandbox } from './sandbox/serve.ts';
 
 /**
  * `npm run sandbox`: every provider's sandbox in one process, for several BFF instances. Each

@@ -145,7 +145,7 @@ export async function startCluster(postgresUrl: string, options: ClusterOptions)
   const processes: Array<{ child: ChildProcess; exited: Promise<void> }> = [];
 
   const sandbox = spawnNode(
-    'server/src/sandbox/main.ts',
+    'server/src/sandbox-main.ts',
     {
       LINKGATE_SANDBOX_PORT: String(sandboxPort),
       LINKGATE_SANDBOX_PUBLIC_URL: sandboxUrl,
