@@ -95,6 +95,19 @@ describe("unknown payment outcomes settle by the provider's word", () => {
     });
   });
 
+  it('believes no query answer that does not verify', async () => {
+    await start();
+    h.pingpong.failNext('hang-after');
+    const { body } = await pay('key-forged-1', order('tx-forged-1'));
+    h.clock.advance(FIRST_CHECK_MS);
+    h.pingpong.failNext('query:bad-sign');
+    await h.linkgate.jobs.reconcile();
+    expect(await h.store.getPayment(body['paymentId'])).toMatchObject({ status: 'pending', checks: 1 });
+    expect(logLines('payment check failed; asking again later')).toEqual([
+      expect.objectContaining({ level: 40, paymentId: body['paymentId'] }),
+    ]);
+  });
+
   it('keeps asking with backoff while PingPong cannot answer, and never gives up to failed by itself', async () => {
     await start();
     h.pingpong.failNext('hang-after');

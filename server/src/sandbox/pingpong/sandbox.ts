@@ -4,7 +4,7 @@ import { hang, json, type SandboxRequest, type SandboxResponse } from '../http.t
 import { Notifier, type Delivery } from './notifier.ts';
 import { accountsPage, signUpPage } from './pages.ts';
 import { PingPongPayments } from './payments.ts';
-import { pingpongSignHolds, pingpongSignOf } from './verify.ts';
+import { pingpongSignHolds, signedAnswer } from './verify.ts';
 
 export type { Delivery };
 import { PINGPONG_WALLETS } from './wallets.ts';
@@ -152,7 +152,7 @@ export class PingPongSandbox {
     );
     const answer = (code: string, description: string, business: Record<string, unknown> = {}) => {
       this.calls.push({ path: request.path, code });
-      return this.answer(merchant, code, description, business, fault === 'bad-sign');
+      return json(200, signedAnswer(merchant, code, description, business, fault === 'bad-sign'));
     };
     if (!merchant || !pingpongSignHolds(envelope, merchant.salt))
       return answer('104000', 'Invalid signature');
@@ -266,27 +266,6 @@ export class PingPongSandbox {
   /** Sends a signed notification, as PingPong does: more than once, retried until acknowledged. */
   private notify(merchant: PingPongMerchant, url: string, business: Record<string, unknown>): void {
     this.notifier.send(merchant, url, business);
-  }
-
-  private answer(
-    merchant: PingPongMerchant | undefined,
-    code: string,
-    description: string,
-    business: Record<string, unknown>,
-    corruptSign: boolean,
-  ): SandboxResponse {
-    const envelope: Record<string, unknown> = {
-      accId: merchant?.accId ?? '',
-      clientId: merchant?.clientId ?? '',
-      code,
-      description,
-      bizContent: JSON.stringify(business),
-      signType: 'SHA256',
-    };
-    envelope['sign'] = merchant ? pingpongSignOf(envelope, merchant.salt, 'SHA256') : '';
-    if (corruptSign)
-      envelope['sign'] = String(envelope['sign']).replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
-    return json(200, envelope);
   }
 
   private control(request: SandboxRequest): SandboxResponse {

@@ -27,3 +27,24 @@ export function pingpongSignHolds(envelope: Record<string, unknown>, salt: strin
   const given = Buffer.from(sign);
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
+
+/** An answer in PingPong's envelope, signed with the merchant's salt (or with one character off). */
+export function signedAnswer(
+  merchant: { accId: string; clientId: string; salt: string } | undefined,
+  code: string,
+  description: string,
+  business: Record<string, unknown>,
+  corruptSign: boolean,
+): Record<string, unknown> {
+  const envelope: Record<string, unknown> = {
+    accId: merchant?.accId ?? '',
+    clientId: merchant?.clientId ?? '',
+    code,
+    description,
+    bizContent: JSON.stringify(business),
+    signType: 'SHA256',
+  };
+  envelope['sign'] = merchant ? pingpongSignOf(envelope, merchant.salt, 'SHA256') : '';
+  if (corruptSign) envelope['sign'] = String(envelope['sign']).replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+  return envelope;
+}
