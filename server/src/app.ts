@@ -5,7 +5,8 @@ import { DataKeyring } from './crypto/sealed.ts';
 import { runCryptoSelfTests } from './crypto/self-test.ts';
 import { accessLog, errorHandler, requestId } from './http/middleware.ts';
 import { RateLimiter } from './http/rate-limit.ts';
-import { buildRoutes } from './http/routes.ts';
+import { buildRoutes, type BrowserLimits } from './http/routes.ts';
+import { StreamGate, type StreamLimits } from './http/stream-gate.ts';
 import { createLogger, describeError, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { PROVIDERS } from './providers/index.ts';
@@ -22,6 +23,7 @@ import { schedule } from './maintenance/schedule.ts';
 import { Reconciler } from './payments/reconciler.ts';
 import { Notifications } from './webhooks/notifications.ts';
 import { openStore } from './store/open.ts';
+import type { Coordination } from './store/coordination.ts';
 import type { Store } from './store/store.ts';
 import { createHttpClient, type HttpClient } from './transport/http-client.ts';
 import { Transport } from './transport/transport.ts';
@@ -47,6 +49,8 @@ export interface LinkgateDeps {
   reconcileIntervalMs?: number;
   /** The provider modules; by default every provider Linkgate knows. */
   providers?: readonly ProviderModule[];
+  /** Caps on open event streams, per session and per instance. */
+  streams?: StreamLimits;
 }
 
 export interface Linkgate extends Router {
@@ -67,6 +71,23 @@ function configuredSecrets(config: Config, enabled: readonly EnabledProvider[]):
     ...enabled.flatMap(({ module, settings }) => module.secrets(settings)),
     ...config.dataKeys.map((k) => k.key.toString('base64')),
   ];
+}
+
+/**
+ * LINKGATE_RATE_LIMIT counts launches; reads and streams, which a page makes more of, get ten
+ * times as many, and tokens naming no session as many as launches. 0 turns them all off.
+ */
+function browserLimits(
+  perMinute: number,
+  clock: Clock,
+  coordination: () => Coordination | undefined,
+): BrowserLimits | undefined {
+  if (perMinute <= 0) return undefined;
+  return {
+    launches: new RateLimiter(perMinute, clock, coordination, 'launch'),
+    reads: new RateLimiter(perMinute * 10, clock, coordination, 'read'),
+    failedAuthentications: new RateLimiter(perMinute, clock, coordination, 'auth-failure'),
+  };
 }
 
 /**
@@ -167,10 +188,9 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
     checkNow: async (payment) => void (await reconciler.check(payment)),
   });
   const housekeeping = new Housekeeping({ store: lazyStore, links, clock, logger });
-  const launchLimiter =
-    config.rateLimitPerMinute > 0
-      ? new RateLimiter(config.rateLimitPerMinute, clock, () => store?.coordination)
-      : undefined;
+  const limits = browserLimits(config.rateLimitPerMinute, clock, () => store?.coordination);
+  const streams = new StreamGate(deps.streams);
+  metrics.gauge('linkgate_open_streams', 'Event streams open on this instance.', () => [[{}, streams.count]]);
 
   const router = Router() as Linkgate;
   router.use(requestId, accessLog(logger, metrics));
@@ -192,7 +212,8 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
       returns,
       payments,
       metrics,
-      launchLimiter,
+      limits,
+      streams,
       readiness: async () => {
         if (!selfTestsPassed || !store) return false;
         return store.ping().then(

@@ -2,6 +2,7 @@ import { ConfigError, EnvReader, type Env } from './env.ts';
 import { parseDataKeys, SealError, type DataKey } from '../crypto/sealed.ts';
 import { PROVIDERS } from '../providers/index.ts';
 import { readProviderSettings, type ProviderSettings } from '../providers/registry.ts';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 
 export interface Config {
   port: number;
@@ -16,8 +17,8 @@ export interface Config {
   sandbox: boolean;
   /** Deadline of one provider call, all attempts included. */
   deadlineMs: number;
-  /** Express `trust proxy`: only then is X-Forwarded-For believed. */
-  trustProxy: string | false;
+  /** Express `trust proxy` (a hop count or trusted addresses): only then is X-Forwarded-For believed. */
+  trustProxy: TrustProxy;
   logLevel: string;
   providers: ProviderSettings;
 }
@@ -102,7 +103,7 @@ export function readConfig(envVars: Env, defaults: { sandbox?: boolean } = {}): 
     rateLimitPerMinute: env.integer('LINKGATE_RATE_LIMIT', 60, 0, 1_000_000),
     sandbox,
     deadlineMs: env.integer('LINKGATE_PROVIDER_DEADLINE_MS', 10_000, 100, 120_000),
-    trustProxy: env.string('LINKGATE_TRUST_PROXY') ?? false,
+    trustProxy: parseTrustProxy(env.string('LINKGATE_TRUST_PROXY')),
     logLevel: env.string('LINKGATE_LOG_LEVEL') ?? 'info',
     providers: readProviderSettings(env, PROVIDERS),
   };

@@ -7,6 +7,7 @@ import type { LinkReturns } from '../links/returns.ts';
 import { TERMINAL } from '../links/status.ts';
 import type { Notifications } from '../webhooks/notifications.ts';
 import { route } from './middleware.ts';
+import type { StreamGate } from './stream-gate.ts';
 import { currentLinkQuery, linkBody, parseBody } from './validation.ts';
 
 const STREAM_LIMIT_MS = 10 * 60 * 1000;
@@ -18,10 +19,12 @@ export interface LinkRouteDeps {
   notifications: Notifications;
   returns: LinkReturns;
   cors: RequestHandler;
-  session: RequestHandler;
   merchant: RequestHandler;
   /** The middleware every browser launch passes: origin, limits, JSON body, session. */
   launch: RequestHandler[];
+  /** The middleware every browser read and stream passes: origin, limits, session. */
+  read: RequestHandler[];
+  streams: StreamGate;
 }
 
 function headersOf(raw: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
@@ -31,7 +34,7 @@ function headersOf(raw: Record<string, string | string[] | undefined>): Record<s
 /** `/v1/links` for browsers and the merchant, the providers' returns and notifications. */
 export function buildLinkRoutes(deps: LinkRouteDeps): Router {
   const router = Router();
-  const { links, cors, session, merchant } = deps;
+  const { links, cors, read, merchant } = deps;
   const merchantUserId = (res: express.Response) => res.locals.session!.merchantUserId;
 
   router.options(
@@ -46,17 +49,18 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
     });
     res.status(201).json(answer);
   });
-  router.get('/v1/links', route('links.current'), cors, session, async (req, res) => {
+  router.get('/v1/links', route('links.current'), ...read, async (req, res) => {
     const { provider, paymentMethod } = parseBody(currentLinkQuery, { ...req.query });
     res.json(await links.currentOf(merchantUserId(res), provider, paymentMethod));
   });
-  router.get('/v1/links/:linkId', route('links.view'), cors, session, async (req, res) => {
+  router.get('/v1/links/:linkId', route('links.view'), ...read, async (req, res) => {
     res.json(await links.view(merchantUserId(res), String(req.params['linkId'])));
   });
-  router.get('/v1/links/:linkId/events', route('links.events'), cors, session, async (req, res) => {
+  router.get('/v1/links/:linkId/events', route('links.events'), ...read, async (req, res) => {
     const linkId = String(req.params['linkId']);
     const owner = merchantUserId(res);
     await links.owned(owner, linkId);
+    const release = deps.streams.open(res.locals.session!.tokenHash);
     res.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-store',
@@ -67,6 +71,7 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
     const close = () => {
       if (closed) return;
       closed = true;
+      release();
       unsubscribe();
       clearInterval(heartbeat);
       clearTimeout(limit);

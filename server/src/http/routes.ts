@@ -12,7 +12,8 @@ import type { Sessions } from '../sessions/sessions.ts';
 import type { SsoLaunches } from '../sso/launch.ts';
 import type { SessionRow } from '../store/store.ts';
 import { apiKeyAuth, bearerToken, browserCors, jsonBody, route } from './middleware.ts';
-import { limitPerIp, limitPerSession, type RateLimiter } from './rate-limit.ts';
+import { FailedAuthentications, limitPerIp, limitPerSession, type RateLimiter } from './rate-limit.ts';
+import type { StreamGate } from './stream-gate.ts';
 import { parseBody, sessionBody, ssoBody } from './validation.ts';
 
 declare module 'express-serve-static-core' {
@@ -34,8 +35,16 @@ export interface RouteDeps {
   returns: LinkReturns;
   payments: Payments;
   metrics: Metrics;
-  launchLimiter: RateLimiter | undefined;
+  /** Browser launches, reads and failed authentications per IP (and per session); none when limits are off. */
+  limits: BrowserLimits | undefined;
+  streams: StreamGate;
   readiness: () => Promise<boolean>;
+}
+
+export interface BrowserLimits {
+  launches: RateLimiter;
+  reads: RateLimiter;
+  failedAuthentications: RateLimiter;
 }
 
 /** Routes are thin: parse, call a use case, answer. */
@@ -43,17 +52,31 @@ export function buildRoutes(deps: RouteDeps): Router {
   const router = Router();
   const cors = browserCors(deps.allowedOrigins, deps.ownOrigin);
   const merchant = apiKeyAuth(deps.apiKey);
+  const failures = new FailedAuthentications(deps.limits?.failedAuthentications);
   const session: RequestHandler = async (req, res, next) => {
-    res.locals.session = await deps.sessions.authenticate(bearerToken(req));
+    await failures.refuseIfExhausted(req, res);
+    try {
+      res.locals.session = await deps.sessions.authenticate(bearerToken(req));
+    } catch (error) {
+      // A token that names no session is a guess (an expired one is not, the page renews it).
+      if (error instanceof LinkgateError && error.code === 'UNAUTHENTICATED') await failures.count(req);
+      throw error;
+    }
     next();
   };
 
+  // Answers carry session tokens, redirect URLs with one-time codes and buyers' links: never cached.
+  router.use('/v1', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
   router.get('/healthz', route('healthz'), (_req, res) => void res.json({ status: 'ok' }));
   router.get('/readyz', route('readyz'), async (_req, res) => {
     const ready = await deps.readiness();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
-  router.get('/metrics', route('metrics'), (_req, res) => {
+  // Counts by route and provider tell an outsider too much: the merchant's API key reads them.
+  router.get('/metrics', route('metrics'), merchant, (_req, res) => {
     res.type('text/plain; version=0.0.4').send(deps.metrics.render());
   });
 
@@ -74,10 +97,17 @@ export function buildRoutes(deps: RouteDeps): Router {
   // A browser launch: allowed origin, per-IP limit, JSON, a live session, per-session limit.
   const launch: RequestHandler[] = [
     cors,
-    limitPerIp(deps.launchLimiter),
+    limitPerIp(deps.limits?.launches),
     jsonBody,
     session,
-    limitPerSession(deps.launchLimiter),
+    limitPerSession(deps.limits?.launches),
+  ];
+  // A browser read or stream: the same, with the looser read limits and no body.
+  const read: RequestHandler[] = [
+    cors,
+    limitPerIp(deps.limits?.reads),
+    session,
+    limitPerSession(deps.limits?.reads),
   ];
 
   router.options('/v1/sso/:provider', route('sso.preflight'), cors);
@@ -95,9 +125,10 @@ export function buildRoutes(deps: RouteDeps): Router {
       notifications: deps.notifications,
       returns: deps.returns,
       cors,
-      session,
       merchant,
       launch,
+      read,
+      streams: deps.streams,
     }),
   );
   router.use(buildPaymentRoutes({ payments: deps.payments, merchant }));

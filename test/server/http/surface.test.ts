@@ -280,7 +280,9 @@ describe('operations', () => {
     expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
     const token = await h.session();
     await h.browser(SSO, { token, body });
-    const metrics = await (await fetch(`${h.url}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${h.config.apiKey}` } })
+    ).text();
     expect(metrics).toContain(
       'linkgate_http_requests_total{method="POST",route="sso.launch",status="200"} 1',
     );

@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLink } from '../support/codegrant.ts';
+import { BUYER, SHOP_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+describe('what the BFF answers is never cached', () => {
+  it('marks every /v1 answer, good or refused, Cache-Control: no-store', async () => {
+    h = await startHarness();
+    const session = await h.merchant('/v1/sessions', { body: BUYER });
+    const token = ((await session.clone().json()) as { sessionToken: string }).sessionToken;
+    const started = await h.browser('/v1/links', {
+      token,
+      body: { provider: 'pingpong', paymentMethod: 'AlipayHK' },
+    });
+    const { linkId } = (await started.clone().json()) as { linkId: string };
+    const get = (path: string) =>
+      fetch(h.url + path, { headers: { origin: SHOP_ORIGIN, authorization: `Bearer ${token}` } });
+    const answers = [
+      session,
+      await h.browser('/v1/sso/igv', { token, body: { path: '/items/1' } }),
+      started,
+      await get(`/v1/links/${linkId}`),
+      await get('/v1/links?provider=pingpong&paymentMethod=AlipayHK'),
+      await h.merchant(`/v1/users/${BUYER.merchantUserId}/links`),
+      await h.browser('/v1/sso/igv', { token: 'lgs_wrong', body: { path: '/items/1' } }),
+      await h.merchant('/v1/sessions', { body: { merchantUserId: 'a b' } }),
+      await h.merchant('/v1/nothing-here'),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([201, 200, 201, 200, 200, 200, 401, 400, 404]);
+    for (const answer of answers) expect(answer.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('operations routes', () => {
+  it('serves /metrics only with the API key', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    await startLink(h, token);
+    for (const key of [undefined, 'wrong', `${h.config.apiKey}x`]) {
+      const answer = await fetch(
+        `${h.url}/metrics`,
+        key ? { headers: { authorization: `Bearer ${key}` } } : {},
+      );
+      expect(answer.status).toBe(401);
+      expect(await answer.text()).not.toContain('linkgate_');
+    }
+    const answer = await fetch(`${h.url}/metrics`, {
+      headers: { authorization: `Bearer ${h.config.apiKey}` },
+    });
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toContain('route="links.start"');
+    // Health stays open: a load balancer asks without credentials.
+    expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
+  });
+});
