@@ -5,6 +5,11 @@ const banner = '/*! Linkgate widget. Includes Lit, Copyright 2017 Google LLC, BS
 /**
  * Vite leaves whitespace in ES library builds so that bundlers keep pure annotations; this file only
  * goes to the CDN, where bytes matter more. Also adds the licence banner that bundling dropped.
+ *
+ * The html`` templates keep their line breaks and indentation even then. Minified, the bundle has a
+ * line break followed by spaces only inside those templates (the other template literals, Lit's and
+ * the event-stream reader's, break a line before a backslash, a backtick or another line break): each
+ * such run becomes one space, or nothing before the `>` that closes a tag, as the HTML parser reads it.
  */
 function minifyForCdn(): Plugin {
   return {
@@ -21,7 +26,8 @@ function minifyForCdn(): Plugin {
           format: 'esm',
           legalComments: 'none',
         });
-        return { code: `${banner}\n${result.code}`, map: null };
+        const templates = result.code.replace(/\n +(?=\/?>)/g, '').replace(/\n +/g, ' ');
+        return { code: `${banner}\n${templates}`, map: null };
       },
     },
   };
@@ -29,8 +35,9 @@ function minifyForCdn(): Plugin {
 
 /**
  * esbuild leaves the text of css`` templates as written. This collapses it before bundling: comments
- * and whitespace go, but a space between selectors (a descendant combinator) stays. Templates with
- * `${}` are left alone, and the styles hold no quoted strings whose spaces would matter.
+ * and whitespace go, but a space between selectors (a descendant combinator) stays; quotes around an
+ * attribute value that is a plain identifier go, and so does the zero before a decimal point. Templates
+ * with `${}` are left alone, and the styles hold no quoted strings whose spaces would matter.
  */
 function minifyCssTemplates(): Plugin {
   const template = /\bcss`([^`$\\]*)`/g;
@@ -41,6 +48,8 @@ function minifyCssTemplates(): Plugin {
       .replace(/ ?([{};,]) ?/g, '$1')
       .replace(/: /g, ':')
       .replace(/;}/g, '}')
+      .replace(/='([\w-]+)'\]/g, '=$1]')
+      .replace(/([ :(,])0\.(\d)/g, '$1.$2')
       .trim();
   return {
     name: 'linkgate-minify-css-templates',
