@@ -24,7 +24,11 @@ export function decodePingPongAnswer(settings: PingPongSettings, response: Inbou
   } catch {
     throw failure('PROVIDER_UNAVAILABLE', `unreadable PingPong answer (HTTP ${response.status})`);
   }
-  if (envelope === null || typeof envelope !== 'object' || !pingpongVerify(envelope, settings.salt)) {
+  if (
+    envelope === null ||
+    typeof envelope !== 'object' ||
+    !pingpongVerify(envelope, settings.salt, settings.signType)
+  ) {
     throw failure('PROVIDER_REJECTED', `PingPong answer failed sign verification (HTTP ${response.status})`);
   }
   if (envelope.accId !== settings.accId) {

@@ -33,7 +33,11 @@ export class PingPongNotifications implements NotificationCapability {
     } catch {
       throw unauthenticated('notification is not JSON');
     }
-    if (envelope === null || typeof envelope !== 'object' || !pingpongVerify(envelope, this.settings.salt)) {
+    if (
+      envelope === null ||
+      typeof envelope !== 'object' ||
+      !pingpongVerify(envelope, this.settings.salt, this.settings.signType)
+    ) {
       throw unauthenticated('notification sign is wrong');
     }
     if (envelope['accId'] !== this.settings.accId || envelope['clientId'] !== this.settings.clientId) {

@@ -40,11 +40,18 @@ export function pingpongSign(
   return createHash(algorithm).update(pingpongSignedString(fields, salt), 'utf8').digest('hex').toUpperCase();
 }
 
-/** Checks an envelope's sign before anything in it is used; an unknown signType is not valid. */
-export function pingpongVerify(envelope: Readonly<Record<string, unknown>>, salt: string): boolean {
-  const signType = envelope['signType'];
+/**
+ * Checks an envelope's sign before anything in it is used. Only the configured sign type is
+ * valid: an envelope that says MD5 while SHA256 is configured is refused, so a forger cannot
+ * pick the weaker hash.
+ */
+export function pingpongVerify(
+  envelope: Readonly<Record<string, unknown>>,
+  salt: string,
+  signType: PingPongSignType,
+): boolean {
   const sign = envelope['sign'];
-  if ((signType !== 'SHA256' && signType !== 'MD5') || typeof sign !== 'string') return false;
+  if (envelope['signType'] !== signType || typeof sign !== 'string') return false;
   return constantTimeEqual(pingpongSign(envelope, salt, signType), sign.toUpperCase());
 }
 
