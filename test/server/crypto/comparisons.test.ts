@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { constantTimeEqual } from '../../../server/src/crypto/compare.ts';
+import type * as CompareModule from '../../../server/src/crypto/compare.ts';
 import { apiKeyAuth } from '../../../server/src/http/middleware.ts';
 import { EasyPayReturns } from '../../../server/src/providers/easypay/returns.ts';
 import { pingpongEnvelope, pingpongVerify } from '../../../server/src/providers/pingpong/wire.ts';
@@ -8,7 +9,7 @@ import { pingpongEnvelope, pingpongVerify } from '../../../server/src/providers/
 // Every comparison of a secret-derived value goes through the one constant-time helper: a plain
 // `===` in its place answers the same, so only watching the helper tells the two apart.
 vi.mock('../../../server/src/crypto/compare.ts', async (original) => {
-  const actual = await original<typeof import('../../../server/src/crypto/compare.ts')>();
+  const actual = await original<typeof CompareModule>();
   return {
     constantTimeEqual: vi.fn((a: Uint8Array | string, b: Uint8Array | string) =>
       actual.constantTimeEqual(a, b),
