@@ -50,8 +50,8 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
     res.status(201).json(answer);
   });
   router.get('/v1/links', route('links.current'), ...read, async (req, res) => {
-    const { provider, paymentMethod } = parseBody(currentLinkQuery, { ...req.query });
-    res.json(await links.currentOf(merchantUserId(res), provider, paymentMethod));
+    const { provider, paymentMethod, locale } = parseBody(currentLinkQuery, { ...req.query });
+    res.json(await links.currentOf(merchantUserId(res), provider, paymentMethod, locale));
   });
   router.get('/v1/links/:linkId', route('links.view'), ...read, async (req, res) => {
     res.json(await links.view(merchantUserId(res), String(req.params['linkId'])));

@@ -68,6 +68,8 @@ export const linkBody = z.strictObject({
 export const currentLinkQuery = z.strictObject({
   provider: z.string().min(1).max(32),
   paymentMethod: text(40).optional(),
+  /** The element's locale: the provider's name comes back in that locale's own form. */
+  locale: z.enum(['en', 'ko', 'zh-HK']).optional(),
 });
 
 // Amounts as decimal strings (or numbers) up to two places, above zero and below a billion.

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import type { SecretWitness } from '../log-secrets.ts';
 import type { DataKeyring } from '../crypto/sealed.ts';
 import { LinkgateError, type ErrorCode } from '../errors.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
@@ -62,11 +63,14 @@ export class Links {
       events: LinkEvents;
       publicUrl: string;
       allowedOrigins: readonly string[];
+      /** Told of the app's one-time code as it arrives: it never reaches a log line. */
+      secrets?: SecretWitness;
     },
   ) {}
 
   async start(merchantUserId: string, origin: string, input: StartLinkInput, context: CallContext) {
     const { store, clock, keyring } = this.deps;
+    if (input.authCode !== undefined) this.deps.secrets?.remember(input.authCode);
     const adapter = this.linkable(input.provider);
     const wallet = this.wallet(adapter, input.paymentMethod);
     const returnTo = input.returnTo === undefined ? null : this.checkReturnTo(input.returnTo);
@@ -161,7 +165,12 @@ export class Links {
    * Where the buyer stands with a provider (and wallet): the newest linked link, else the newest
    * pending one, else none. What the elements ask on load and when the buyer changes.
    */
-  async currentOf(merchantUserId: string, providerId: string, paymentMethod: string | undefined) {
+  async currentOf(
+    merchantUserId: string,
+    providerId: string,
+    paymentMethod: string | undefined,
+    locale?: 'en' | 'ko' | 'zh-HK',
+  ) {
     const adapter = this.linkable(providerId);
     const wallet = this.wallet(adapter, paymentMethod);
     const { store } = this.deps;
@@ -169,7 +178,8 @@ export class Links {
       (await store.findLink(merchantUserId, adapter.id, 'linked', wallet)) ??
       (await this.livePending(merchantUserId, adapter.id, wallet));
     const view = link ? { linkId: link.linkId, provider: link.provider, status: link.status } : null;
-    return { link: view, flow: adapter.link!.flow, name: wallet ?? adapter.displayName };
+    const local = locale === 'ko' || locale === 'zh-HK' ? adapter.localNames?.[locale] : undefined;
+    return { link: view, flow: adapter.link!.flow, name: wallet ?? local ?? adapter.displayName };
   }
 
   private async livePending(merchantUserId: string, provider: string, wallet: string | undefined) {

@@ -188,6 +188,8 @@ export interface ProviderAdapter {
   readonly id: string;
   /** The provider's name as buyers know it (a wallet, where it has several, is named by the wallet). */
   readonly displayName: string;
+  /** The same name in a locale whose buyers know it by another (e.g. Korean), where there is one. */
+  readonly localNames?: Readonly<Partial<Record<'ko' | 'zh-HK', string>>>;
   /** Hosts this adapter calls; the transport refuses every other host. */
   readonly hosts: readonly string[];
   readonly sso?: SsoCapability;

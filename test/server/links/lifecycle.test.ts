@@ -126,3 +126,14 @@ describe('a start that cannot work', () => {
     });
   });
 });
+
+describe("the provider's name for the element", () => {
+  it('comes in the locale where buyers know it by another name, else as the brand', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    expect((await current(token, '?provider=easypay&locale=ko')).body['name']).toBe('이지페이');
+    expect((await current(token, '?provider=easypay&locale=zh-HK')).body['name']).toBe('EasyPay');
+    expect((await current(token, '?provider=easypay')).body['name']).toBe('EasyPay');
+    expect((await current(token, '?provider=easypay&locale=fr')).status).toBe(400);
+  });
+});

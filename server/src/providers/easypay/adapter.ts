@@ -29,6 +29,7 @@ const REGISTER_PATH = '/easypay/cert/userCertReg.do';
  */
 export class EasyPayAdapter implements ProviderAdapter, LinkCapability {
   readonly displayName = 'EasyPay';
+  readonly localNames = { ko: '이지페이' };
   readonly hosts: readonly string[];
   readonly link: LinkCapability = this;
   readonly flow = 'page' as const;
