@@ -7,6 +7,7 @@ import { accessLog, errorHandler, requestId } from './http/middleware.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { buildRoutes, type BrowserLimits } from './http/routes.ts';
 import { StreamGate, type StreamLimits } from './http/stream-gate.ts';
+import { LogSecrets } from './log-secrets.ts';
 import { createLogger, describeError, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import { PROVIDERS } from './providers/index.ts';
@@ -98,15 +99,18 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   const clock = deps.clock ?? systemClock;
   const modules = deps.providers ?? PROVIDERS;
   const enabled = enabledProviders(config.providers, modules);
+  // Secrets learned while running (buyer data, tokens, codes) are scrubbed from the log by value.
+  const learned = new LogSecrets(() => clock.now());
   const logger =
     deps.logger ??
     createLogger({
       level: config.logLevel,
       secrets: configuredSecrets(config, enabled),
+      learned,
       ...(deps.logDestination ? { destination: deps.logDestination } : {}),
     });
   const metrics = new Metrics();
-  const keyring = new DataKeyring(config.dataKeys);
+  const keyring = new DataKeyring(config.dataKeys, (plaintext) => learned.rememberSealed(plaintext));
   const allowedHosts = new Set<string>();
   const ownHttp = deps.http ? undefined : createHttpClient();
   const transport = new Transport({
@@ -116,6 +120,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
     metrics,
     allowedHosts,
     deadlineMs: config.deadlineMs,
+    secrets: learned,
     maxRetries: 2,
     backoffBaseMs: deps.backoffBaseMs ?? 200,
     breaker: deps.breaker ?? { threshold: 5, cooldownMs: 30_000 },
@@ -163,6 +168,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
     events,
     publicUrl,
     allowedOrigins: config.allowedOrigins,
+    secrets: learned,
   });
   const returns = new LinkReturns({ registry, store: lazyStore, keyring, clock, events, logger });
   const notifications = new Notifications({ registry, store: lazyStore, keyring, clock, events });
@@ -193,7 +199,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   metrics.gauge('linkgate_open_streams', 'Event streams open on this instance.', () => [[{}, streams.count]]);
 
   const router = Router() as Linkgate;
-  router.use(requestId, accessLog(logger, metrics));
+  router.use((_req, _res, next) => learned.inRequest(next), requestId, accessLog(logger, metrics));
   router.use(async (req, _res, next) => {
     // Health answers even while starting or after a failed start; everything else waits for it.
     if (req.path !== '/healthz' && req.path !== '/readyz') await ready;

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { LogSecrets } from './log-secrets.ts';
 
 export type { Logger };
 
@@ -51,19 +52,16 @@ export interface LoggerOptions {
   destination?: { write(line: string): unknown };
   /** Configured secrets (API key, salts, key material) that must never appear in a line. */
   secrets?: readonly string[];
+  /** The secrets learned while running (tokens, codes, buyer data), scrubbed by value from every line. */
+  learned?: LogSecrets;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   const target = options.destination ?? process.stdout;
-  const secrets = (options.secrets ?? []).filter((s) => s.length >= 8);
-  // The last line of defence: even a field nobody thought to redact cannot carry a configured secret.
-  const destination = {
-    write(line: string) {
-      let safe = line;
-      for (const secret of secrets) if (safe.includes(secret)) safe = safe.split(secret).join('[secret]');
-      return target.write(safe);
-    },
-  };
+  const secrets = options.learned ?? new LogSecrets();
+  secrets.configure(options.secrets ?? []);
+  // The last line of defence: even a field nobody thought to redact cannot carry a known secret.
+  const destination = { write: (line: string) => target.write(secrets.scrub(line)) };
   return pino(
     {
       level: options.level ?? 'info',

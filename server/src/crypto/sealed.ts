@@ -26,7 +26,11 @@ export class DataKeyring {
   private readonly byVersion: Map<string, Buffer>;
   private readonly current: DataKey;
 
-  constructor(keys: DataKey[]) {
+  /** `witness` sees every plaintext sealed or opened: all of it is secret, and kept out of the log. */
+  constructor(
+    keys: DataKey[],
+    private readonly witness?: (plaintext: string) => void,
+  ) {
     const first = keys[0];
     if (!first) throw new SealError('at least one data key is required');
     this.byVersion = new Map();
@@ -45,6 +49,7 @@ export class DataKeyring {
   }
 
   seal(plaintext: string, context = ''): string {
+    this.witness?.(plaintext);
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
     cipher.setAAD(Buffer.from(`${this.current.version}|${context}`, 'utf8'));
@@ -63,14 +68,17 @@ export class DataKeyring {
     const decipher = createDecipheriv('aes-256-gcm', key, payload.subarray(0, IV_BYTES));
     decipher.setAAD(Buffer.from(`${version}|${context}`, 'utf8'));
     decipher.setAuthTag(payload.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+    let plaintext: string;
     try {
-      return Buffer.concat([
+      plaintext = Buffer.concat([
         decipher.update(payload.subarray(IV_BYTES + TAG_BYTES)),
         decipher.final(),
       ]).toString('utf8');
     } catch {
       throw new SealError('sealed value failed authentication');
     }
+    this.witness?.(plaintext);
+    return plaintext;
   }
 }
 

@@ -5,7 +5,7 @@ import { LinkgateError, toErrorAnswer } from '../errors.ts';
 import { tokenContext } from '../links/links.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { Sessions } from '../sessions/sessions.ts';
-import type { Logger } from '../logger.ts';
+import { describeError, type Logger } from '../logger.ts';
 import type { IdempotencyClaim, PaymentRow, PaymentStatus, Store } from '../store/store.ts';
 import type { CallContext } from '../transport/transport.ts';
 import { outcomeOf } from './outcome.ts';
@@ -197,6 +197,11 @@ export class Payments {
     }
     if (outcome.kind === 'refused') {
       await this.settle(payment.paymentId, 'failed');
+      // The provider's reason stays in the log (scrubbed of what we know to be secret), never in the answer.
+      this.deps.logger.info(
+        { paymentId: payment.paymentId, requestId: context.requestId, err: describeError(error) },
+        'payment refused by the provider',
+      );
       return { ...toErrorAnswer(error, context.requestId) };
     }
     const { store, clock, logger } = this.deps;

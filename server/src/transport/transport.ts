@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import { LinkgateError } from '../errors.ts';
+import type { SecretWitness } from '../log-secrets.ts';
 import { describeError, type Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { CircuitBreaker, type BreakerOptions } from './breaker.ts';
@@ -48,6 +49,8 @@ export interface ProviderCall<T, Answer = InboundResponse> extends ProviderChann
   interpret(answer: Answer): Promise<Verdict<T>> | Verdict<T>;
   /** Retry after a timeout or reset too; only for calls the provider documents as idempotent. */
   idempotent?: boolean;
+  /** The secrets a result carries (tokens, codes, ids): scrubbed from every log line from then on. */
+  secrets?(value: T): readonly string[];
 }
 
 export interface TransportOptions {
@@ -62,6 +65,8 @@ export interface TransportOptions {
   backoffBaseMs: number;
   breaker: BreakerOptions;
   maxResponseBytes?: number;
+  /** Told of the secrets a call's result carries, as it arrives. */
+  secrets?: SecretWitness;
 }
 
 export interface CallContext {
@@ -121,6 +126,7 @@ export class Transport {
       for (;;) {
         const verdict = await this.attempt(call, attempt, signal, context);
         if (verdict.kind === 'done') {
+          for (const secret of call.secrets?.(verdict.value) ?? []) this.options.secrets?.remember(secret);
           breaker.recordSuccess();
           this.count(call, 'ok');
           return verdict.value;

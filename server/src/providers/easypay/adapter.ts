@@ -117,6 +117,7 @@ export class EasyPayAdapter implements ProviderAdapter, LinkCapability {
             accept: acceptCustomerKey,
             what: 'customerKey',
           }),
+        secrets: (customerKey) => [customerKey],
         idempotent: true,
       },
       context,

@@ -184,6 +184,7 @@ export class Fintech33Adapter implements ProviderAdapter, LinkCapability, Paymen
         }),
         decode: decodeFintech33Token,
         interpret: (issued) => ({ kind: 'done', value: issued }),
+        secrets: (issued) => [issued.token],
         // Asking for a token changes nothing: safe to repeat after a reset.
         idempotent: true,
       },

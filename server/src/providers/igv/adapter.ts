@@ -64,6 +64,7 @@ export class IgvAdapter implements ProviderAdapter, SsoCapability {
           body,
         }),
         interpret: (response) => interpretIgvAnswer(response.status, response.body),
+        secrets: (user) => [user.authorizationCode, user.userId],
       },
       context,
     );

@@ -156,6 +156,11 @@ export class VodaPayAdapter implements ProviderAdapter, LinkCapability {
           body: text,
         }),
         interpret: (answer) => interpretVodaPayAnswer(answer, read),
+        // Tokens and the user id: everything these calls give back is secret.
+        secrets: (value) =>
+          typeof value === 'string'
+            ? [value]
+            : Object.values(value as object).filter((v): v is string => typeof v === 'string'),
       },
       context,
     );

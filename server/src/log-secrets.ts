@@ -1,0 +1,104 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What code that learns a secret tells the log about it. */
+export interface SecretWitness {
+  /** A value that must never be written to the log (a token, a code, a buyer's phone). */
+  remember(value: string): void;
+}
+
+/** Shorter values carry too little to matter, and scrubbing them would garble every line. */
+const MIN_LENGTH = 4;
+/** How long a secret learned in one request stays scrubbed from every line of the process. */
+const DEFAULT_KEEP_MS = 30 * 60 * 1000;
+const DEFAULT_CAPACITY = 20_000;
+
+/** The forms a value takes inside a JSON log line (quotes, backslashes and controls escaped). */
+function formsOf(value: string): string[] {
+  const escaped = JSON.stringify(value).slice(1, -1);
+  return escaped === value ? [value] : [value, escaped];
+}
+
+/** Every string leaf of a JSON text, or the text itself when it is not JSON. */
+function leavesOf(text: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [text];
+  }
+  const found: string[] = [text];
+  const visit = (node: unknown) => {
+    if (typeof node === 'string') found.push(node);
+    else if (typeof node === 'number') found.push(String(node));
+    else if (node && typeof node === 'object') Object.values(node).forEach(visit);
+  };
+  visit(parsed);
+  return found;
+}
+
+/**
+ * Scrubbing by value: every secret the server learns is registered here, and no log line is
+ * written with it in. Configured keys and salts stay for the life of the process; a value learned
+ * while answering a request (a buyer's data, a provider token or code as it arrives or is opened)
+ * is scrubbed from that request's lines and, for a while after, from every line of the process,
+ * since background jobs and later requests may meet it again in a provider's text.
+ */
+export class LogSecrets implements SecretWitness {
+  private readonly configured = new Set<string>();
+  /** Value → when it stops being scrubbed process-wide, oldest first. */
+  private readonly kept = new Map<string, number>();
+  private readonly request = new AsyncLocalStorage<Set<string>>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly keepMs = DEFAULT_KEEP_MS,
+    private readonly capacity = DEFAULT_CAPACITY,
+  ) {}
+
+  /** Configured secrets: API key, salts, key material. */
+  configure(values: Iterable<string>): void {
+    for (const value of values) {
+      if (value.length >= MIN_LENGTH) for (const form of formsOf(value)) this.configured.add(form);
+    }
+  }
+
+  /** Runs `next` with its own set of secrets: what it learns is scrubbed from its lines at once. */
+  inRequest<T>(next: () => T): T {
+    return this.request.run(new Set(), next);
+  }
+
+  remember(value: string): void {
+    if (value.length < MIN_LENGTH) return;
+    const scope = this.request.getStore();
+    const until = this.now() + this.keepMs;
+    for (const form of formsOf(value)) {
+      scope?.add(form);
+      this.kept.delete(form);
+      this.kept.set(form, until);
+    }
+    while (this.kept.size > this.capacity) this.kept.delete(this.kept.keys().next().value!);
+  }
+
+  /** A plaintext about to be sealed or just opened: the text and every string inside it. */
+  rememberSealed(plaintext: string): void {
+    for (const leaf of leavesOf(plaintext)) this.remember(leaf);
+  }
+
+  scrub(line: string): string {
+    const now = this.now();
+    const found: string[] = [];
+    const look = (value: string) => {
+      if (line.includes(value)) found.push(value);
+    };
+    this.configured.forEach(look);
+    this.request.getStore()?.forEach(look);
+    for (const [value, until] of this.kept) {
+      if (until > now) look(value);
+      else this.kept.delete(value);
+    }
+    // Longest first, so a value is not half-replaced through a shorter one inside it.
+    let safe = line;
+    for (const value of found.sort((a, b) => b.length - a.length)) safe = safe.split(value).join('[secret]');
+    return safe;
+  }
+}
