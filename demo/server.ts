@@ -49,6 +49,11 @@ const CHECKOUT: Record<string, { amount: string; currency: string; paymentMethod
   fintech33: { amount: '25.00', currency: 'USD' },
 };
 
+/** Items the shop sells besides each wallet's checkout: 33 Fintech's sandbox declines amounts ending .13. */
+const ITEMS: Record<string, { provider: string; amount: string }> = {
+  'gift-card': { provider: 'fintech33', amount: '12.13' },
+};
+
 const PAGE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
@@ -70,8 +75,17 @@ function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
     '/': { type: 'text/html; charset=utf-8', body: readFileSync(here('./public/index.html')) },
     '/demo/shop.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(here('./public/shop.js')) },
     '/demo/shop.css': { type: 'text/css; charset=utf-8', body: readFileSync(here('./public/shop.css')) },
+    '/demo/mini-program.html': {
+      type: 'text/html; charset=utf-8',
+      body: readFileSync(here('./public/mini-program.html')),
+    },
     '/demo/linkgate.js': { type: 'text/javascript; charset=utf-8', body: bundle },
   };
+  for (const script of ['backend.js', 'wallets.js', 'mini-program.js'])
+    files[`/demo/${script}`] = {
+      type: 'text/javascript; charset=utf-8',
+      body: readFileSync(here(`./public/${script}`)),
+    };
   for (const [path, file] of Object.entries(files)) {
     app.get(path, (_req, res) => {
       res.set({
@@ -122,10 +136,20 @@ function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
     const buyer = buyerOf(req);
     const provider = providerOf(req);
     if (!buyer || !provider) return void res.status(400).json({ error: 'unknown buyer or wallet' });
+    const itemName = (req.body as { item?: unknown }).item;
+    const item = itemName === undefined ? undefined : ITEMS[String(itemName)];
+    if (itemName !== undefined && item?.provider !== provider)
+      return void res.status(400).json({ error: 'unknown item' });
     const order = `order-${Date.now()}-${randomBytes(3).toString('hex')}`;
     const answer = await merchantApi('/v1/payments', {
       headers: { 'idempotency-key': `demo-${order}` },
-      body: { provider, merchantUserId: buyer, merchantTransactionId: order, ...CHECKOUT[provider] },
+      body: {
+        provider,
+        merchantUserId: buyer,
+        merchantTransactionId: order,
+        ...CHECKOUT[provider],
+        ...(item && { amount: item.amount }),
+      },
     });
     const body = (await answer.json()) as { paymentId?: string; status?: string; error?: { code: string } };
     res
@@ -167,7 +191,8 @@ function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
       body: JSON.stringify({ user: { userId: `vp-${buyer}`, firstName, lastName } }),
     });
     if (!answer.ok) return void res.status(502).json({ error: 'no code' });
-    res.json((await answer.json()) as { authCode: string });
+    // The code alone: nothing else of the sandbox's answer goes to the page.
+    res.json({ authCode: ((await answer.json()) as { authCode: string }).authCode });
   });
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.get('/demo/buyers', (_req, res) => {
