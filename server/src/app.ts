@@ -41,6 +41,8 @@ export interface LinkgateDeps {
   /** Backoff base of provider retries; tests shorten it. */
   backoffBaseMs?: number;
   breaker?: { threshold: number; cooldownMs: number };
+  /** Calls one provider may have in flight at once (64); more fail at once with PROVIDER_UNAVAILABLE. */
+  maxInFlight?: number;
   /**
    * How often housekeeping runs (pending links past their lifetime expired, old sessions,
    * notifications and keys deleted), by one instance at a time; 0 turns it off (tests sweep by hand).
@@ -121,6 +123,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
     allowedHosts,
     deadlineMs: config.deadlineMs,
     secrets: learned,
+    ...(deps.maxInFlight === undefined ? {} : { maxInFlight: deps.maxInFlight }),
     maxRetries: 2,
     backoffBaseMs: deps.backoffBaseMs ?? 200,
     breaker: deps.breaker ?? { threshold: 5, cooldownMs: 30_000 },

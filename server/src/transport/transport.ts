@@ -65,6 +65,11 @@ export interface TransportOptions {
   backoffBaseMs: number;
   breaker: BreakerOptions;
   maxResponseBytes?: number;
+  /**
+   * Calls one provider may have in flight at once. Past it a call fails at once, unsent, so a
+   * provider that slows down (a brownout) cannot pile up sockets, memory and waiting requests.
+   */
+  maxInFlight?: number;
   /** Told of the secrets a call's result carries, as it arrives. */
   secrets?: SecretWitness;
 }
@@ -76,6 +81,7 @@ export interface CallContext {
 }
 
 const DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
+export const DEFAULT_MAX_IN_FLIGHT = 64;
 
 /** The cause of a failure that happened before any byte left: the call may safely be made again. */
 export class NotSentError extends Error {
@@ -92,12 +98,16 @@ export class NotSentError extends Error {
  */
 export class Transport {
   private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly inFlight = new Map<string, number>();
 
   constructor(private readonly options: TransportOptions) {
     options.metrics.gauge(
       'linkgate_provider_breaker_open',
       'Whether a provider circuit breaker is open.',
       () => [...this.breakers].map(([provider, b]) => [{ provider }, b.status === 'open' ? 1 : 0]),
+    );
+    options.metrics.gauge('linkgate_provider_in_flight', 'Provider calls in flight.', () =>
+      [...this.inFlight].map(([provider, count]) => [{ provider }, count]),
     );
   }
 
@@ -111,6 +121,22 @@ export class Transport {
   }
 
   async send<T, Answer = InboundResponse>(call: ProviderCall<T, Answer>, context: CallContext): Promise<T> {
+    const held = this.inFlight.get(call.provider) ?? 0;
+    if (held >= (this.options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT)) {
+      this.count(call, 'saturated');
+      throw new LinkgateError('PROVIDER_UNAVAILABLE', undefined, {
+        cause: new NotSentError('too many calls in flight to this provider'),
+      });
+    }
+    this.inFlight.set(call.provider, held + 1);
+    try {
+      return await this.sendCounted(call, context);
+    } finally {
+      this.inFlight.set(call.provider, (this.inFlight.get(call.provider) ?? 1) - 1);
+    }
+  }
+
+  private async sendCounted<T, Answer>(call: ProviderCall<T, Answer>, context: CallContext): Promise<T> {
     const breaker = this.breakerFor(call.provider);
     if (!breaker.tryAcquire()) {
       this.count(call, 'breaker_open');
