@@ -12,23 +12,36 @@ const outDir = new URL('docs/screenshots/', root);
 const policy =
   "script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html 'allow-duplicates'";
 
-/** Each element's states, as the gallery shows them, top to bottom. */
+const walletStates = ['idle', 'working', 'pending', 'linked', 'failed', 'cancelled', 'unavailable'];
+
+/**
+ * Each element's states, as the gallery shows them, top to bottom. `app only` is the wallet button of a
+ * service that links with its app's code, on a page that has no way to get one: unavailable, saying why.
+ */
 const galleries = {
-  'codegrant-signup': ['idle', 'working', 'pending', 'linked', 'failed', 'cancelled', 'unavailable'],
+  'codegrant-signup': walletStates,
+  'connect-wallet': [...walletStates, 'app only'],
   'sso-link': ['idle', 'working', 'failed', 'unavailable'],
+};
+
+/** Each element's markup in one state; `session-token` tells the scripted BFF which state to answer. */
+const markups = {
+  'sso-link': (state, common) =>
+    `<linkgate-sso-link provider="shop-marketplace" ${state === 'unavailable' ? '' : 'path="/items/1"'} ${common}>Buy on the marketplace</linkgate-sso-link>`,
+  'codegrant-signup': (_state, common) =>
+    `<linkgate-codegrant-signup provider="wallets" payment-method="AlipayHK" ${common}></linkgate-codegrant-signup>`,
+  'connect-wallet': (state, common) =>
+    `<linkgate-connect-wallet provider="${state === 'app-only' ? 'app-wallet' : 'page-wallet'}" ${common}></linkgate-connect-wallet>`,
 };
 
 function galleryPage(element) {
   const rows = [...galleries[element], 'focused']
     .map((shown) => {
       // The last row is the idle element again, focused from the keyboard: its focus ring.
-      const state = shown === 'focused' ? 'idle' : shown;
-      const common = `api-base="/bff" session-token="${state}" data-want="${state}"${shown === state ? '' : ' data-focus'}`;
-      const markup =
-        element === 'sso-link'
-          ? `<linkgate-sso-link provider="shop-marketplace" ${state === 'unavailable' ? '' : 'path="/items/1"'} ${common}>Buy on the marketplace</linkgate-sso-link>`
-          : `<linkgate-codegrant-signup provider="wallets" payment-method="AlipayHK" ${common}></linkgate-codegrant-signup>`;
-      return `<div class="row"><code>${shown}</code>${markup}</div>`;
+      const state = shown === 'focused' ? 'idle' : shown.replace(' ', '-');
+      const want = state === 'app-only' ? 'unavailable' : state;
+      const common = `api-base="/bff" session-token="${state}" data-want="${want}"${shown === 'focused' ? ' data-focus' : ''}`;
+      return `<div class="row"><code>${shown}</code>${markups[element](state, common)}</div>`;
     })
     .join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -49,11 +62,13 @@ h1 { font-size: 18px; margin: 0 0 12px; }
 
 // Starts the states that need a click once the elements have checked where the buyer stands. The
 // provider's page would open in a popup: here a stand-in window that stays open, as a buyer's would.
+// A wallet button clicks once the BFF has said how its service links (refresh() resolves then).
 const galleryJs = `window.open = () => ({ closed: false, location: { replace() {} }, close() {}, focus() {} });
-await customElements.whenDefined('linkgate-codegrant-signup');
 for (const element of document.querySelectorAll('[data-want]')) {
+  await customElements.whenDefined(element.localName);
   await element.updateComplete;
   if (!['working', 'pending', 'failed', 'cancelled'].includes(element.dataset.want)) continue;
+  await element.refresh?.();
   await new Promise((resolve) => {
     const ready = () => element.getAttribute('state') === 'idle' && resolve();
     new MutationObserver(ready).observe(element, { attributes: true });
@@ -62,17 +77,29 @@ for (const element of document.querySelectorAll('[data-want]')) {
   element.shadowRoot.querySelector('[part="button"], [part="link"]').click();
 }`;
 
-const view = (state, status = state) => ({ linkId: `lnk_${state}`, provider: 'wallets', status });
+const view = (state, status = state, provider = 'wallets') => ({ linkId: `lnk_${state}`, provider, status });
 const error = (code, message) => ({ error: { code, message, retryable: false, requestId: 'req_shot' } });
+
+/** How each made-up service links, and its name as the BFF gives it. */
+const offers = {
+  wallets: { flow: 'page', name: 'AlipayHK' },
+  'page-wallet': { flow: 'page', name: 'EasyPay' },
+  'app-wallet': { flow: 'app-code', name: 'VodaPay' },
+};
 
 /** The scripted BFF: what each session token's element is answered. */
 function bff(request, response, state, held) {
   const json = (status, body) =>
     response.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
-  const route = new URL(request.url, 'http://gallery').pathname.replace(/^\/bff/, '');
+  const url = new URL(request.url, 'http://gallery');
+  const route = url.pathname.replace(/^\/bff/, '');
   if (request.method === 'GET' && route === '/v1/links') {
     if (state === 'unavailable') return json(503, error('PROVIDER_DISABLED', 'Disabled.'));
-    return json(200, { link: state === 'linked' ? view('linked') : null });
+    const provider = url.searchParams.get('provider');
+    return json(200, {
+      link: state === 'linked' ? view('linked', 'linked', provider) : null,
+      ...offers[provider],
+    });
   }
   if (state === 'working') return held.push(response);
   if (state === 'failed') return json(502, error('PROVIDER_REJECTED', 'Declined.'));
@@ -135,7 +162,8 @@ const browser = await chromium.launch({
   ],
 });
 try {
-  for (const element of Object.keys(galleries)) {
+  // An element the bundle does not define (yet) has no gallery.
+  for (const element of Object.keys(galleries).filter((name) => bundle.includes(`linkgate-${name}`))) {
     for (const scheme of ['light', 'dark']) {
       for (const width of [375, 1280]) {
         const page = await browser.newPage({ viewport: { width, height: 600 }, deviceScaleFactor: 1 });

@@ -1,5 +1,13 @@
-export { createApp, createLinkgate, type Linkgate, type LinkgateDeps } from './app.ts';
-export { readConfig, type Config } from './config/config.ts';
+export { createApp, type Linkgate, type LinkgateDeps } from './app.ts';
+export { createLinkgate } from './mount.ts';
+export {
+  completeConfig,
+  readConfig,
+  type BaseConfig,
+  type Config,
+  type ReadOptions,
+} from './config/config.ts';
+export type { SandboxPlacement } from './config/sandbox.ts';
 export { ConfigError } from './config/env.ts';
 export { LinkgateError, type ErrorCode } from './errors.ts';
 export { SqliteStore } from './store/sqlite.ts';

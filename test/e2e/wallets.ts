@@ -50,6 +50,8 @@ export interface Seen {
 export class Observed {
   readonly urls: string[] = [];
   readonly answers: unknown[] = [];
+  /** The shop backend's answers to its pages (a session token, a fresh VodaPay code are theirs to have). */
+  readonly shopAnswers: string[] = [];
   readonly seen: Seen[] = [];
   readonly authCodes: string[] = [];
   /** Console lines of a page that broke its CSP or Trusted Types. */
@@ -91,6 +93,9 @@ export class Observed {
     context.on('framenavigated', (frame) => observed.urls.push(frame.url()));
     context.on('response', async (answer) => {
       const { pathname } = new URL(answer.url());
+      const json = (answer.headers()['content-type'] ?? '').includes('json');
+      if (pathname.startsWith('/demo/') && json)
+        observed.shopAnswers.push(await answer.text().catch(() => ''));
       if (!pathname.startsWith('/v1/') || pathname.endsWith('/events')) return;
       observed.answers.push(await answer.json().catch(() => undefined));
     });
@@ -115,6 +120,8 @@ export class Observed {
       for (const [what, pattern] of SECRET_PATTERNS) expect(text, `${what} in ${where}`).not.toMatch(pattern);
       for (const code of this.authCodes) expect(text, `a used auth code in ${where}`).not.toContain(code);
     }
+    for (const [what, pattern] of SECRET_PATTERNS)
+      expect(this.shopAnswers.join('\n'), `${what} in the shop's answers`).not.toMatch(pattern);
     for (const answer of this.answers)
       expect(keysOf(answer).filter((key) => !ANSWER_KEYS.has(key))).toEqual([]);
     for (const { type, detail } of this.seen.filter((record) => record.type.startsWith('linkgate-')))

@@ -2,6 +2,9 @@ import { ConfigError, EnvReader, type Env } from './env.ts';
 import { parseDataKeys, SealError, type DataKey } from '../crypto/sealed.ts';
 import { PROVIDERS } from '../providers/index.ts';
 import { readProviderSettings, type ProviderSettings } from '../providers/registry.ts';
+import { httpsOnly } from './https-only.ts';
+import { knownVariables, unknownVariableWarnings } from './known.ts';
+import { readSandboxPlacement, type SandboxPlacement } from './sandbox.ts';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.ts';
 
 export interface Config {
@@ -21,6 +24,8 @@ export interface Config {
   trustProxy: TrustProxy;
   logLevel: string;
   providers: ProviderSettings;
+  /** Sandbox mode: where the simulators run (LINKGATE_SANDBOX_*, LINKGATE_DATA_DIR); defaults when absent. */
+  sandboxPlacement?: SandboxPlacement | undefined;
 }
 
 /** Values the sandbox mode may leave out; `completeForSandbox` fills them in. */
@@ -28,6 +33,18 @@ export type BaseConfig = Omit<Config, 'apiKey' | 'dataKeys'> & {
   apiKey: string | undefined;
   dataKeys: DataKey[] | undefined;
 };
+
+/**
+ * A configuration outside sandbox mode is complete once read (the reader requires the API key and
+ * data keys there); sandbox mode completes its own at start (`createLinkgate`, `npm run server`).
+ */
+export function completeConfig(config: Config | BaseConfig): Config {
+  if (config.apiKey === undefined)
+    throw new ConfigError('LINKGATE_API_KEY', 'is required (or LINKGATE_API_KEY_FILE)');
+  if (config.dataKeys === undefined)
+    throw new ConfigError('LINKGATE_DATA_KEYS', 'is required outside the sandbox');
+  return { ...config, apiKey: config.apiKey, dataKeys: config.dataKeys };
+}
 
 function originOf(variable: string, text: string): string {
   let url: URL;
@@ -42,11 +59,35 @@ function originOf(variable: string, text: string): string {
   return url.origin;
 }
 
+export interface ReadOptions {
+  /** Whether sandbox mode is on when LINKGATE_SANDBOX is unset (never with NODE_ENV=production). */
+  sandbox?: boolean;
+  /** Where warnings go (a `LINKGATE_*` variable Linkgate does not read); by default stderr. */
+  warn?: (line: string) => void;
+}
+
+const warnOnStderr = (line: string) => void process.stderr.write(`linkgate: warning: ${line}\n`);
+let known: ReadonlySet<string> | undefined;
+
 /**
  * Environment → configuration. Every problem stops the start with one line naming the variable;
- * no value read here is ever printed.
+ * no value read here is ever printed. A `LINKGATE_*` variable that nothing reads (a typo) is one
+ * warning naming the nearest variable that is read. In sandbox mode `createLinkgate` (or
+ * `npm run server`) fills in what is left out: the API key, the data keys, the providers.
  */
-export function readConfig(envVars: Env, defaults: { sandbox?: boolean } = {}): BaseConfig {
+export function readConfig(envVars: Env, options: ReadOptions = {}): BaseConfig {
+  for (const line of unknownVariableWarnings(envVars, knownVariableNames()))
+    (options.warn ?? warnOnStderr)(line);
+  return readBaseConfig(envVars, options);
+}
+
+/** Every `LINKGATE_*` variable the readers ask for (see known.ts). */
+export function knownVariableNames(): ReadonlySet<string> {
+  known ??= knownVariables((env) => readBaseConfig(env, {}), PROVIDERS);
+  return known;
+}
+
+function readBaseConfig(envVars: Env, defaults: ReadOptions): BaseConfig {
   const env = new EnvReader(envVars);
   const production = envVars['NODE_ENV'] === 'production';
   const sandboxText = env.string('LINKGATE_SANDBOX');
@@ -105,6 +146,7 @@ export function readConfig(envVars: Env, defaults: { sandbox?: boolean } = {}): 
     deadlineMs: env.integer('LINKGATE_PROVIDER_DEADLINE_MS', 10_000, 100, 120_000),
     trustProxy: parseTrustProxy(env.string('LINKGATE_TRUST_PROXY')),
     logLevel: env.string('LINKGATE_LOG_LEVEL') ?? 'info',
-    providers: readProviderSettings(env, PROVIDERS),
+    providers: readProviderSettings(sandbox ? env : httpsOnly(env), PROVIDERS),
+    sandboxPlacement: readSandboxPlacement(env),
   };
 }

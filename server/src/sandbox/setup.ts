@@ -13,15 +13,24 @@ import { decodeSettings, type SharedSandboxSettings } from './shared-settings.ts
 /** Each provider's simulator, by provider id. */
 export type Sandboxes = ReadonlyMap<string, ProviderSandbox>;
 
-/** Data keys for the sandbox, kept in the data folder so a restarted demo can still open its rows. */
-function sandboxDataKeys(dataDir: string): string {
-  const path = join(dataDir, 'data-keys');
+/** A value made once and kept in the data folder (0600), so that a restart finds the same one. */
+function kept(dataDir: string, name: string, make: () => string): string {
+  const path = join(dataDir, name);
   if (!existsSync(path)) {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    writeFileSync(path, `v1:${randomBytes(32).toString('base64')}`, { mode: 0o600 });
+    writeFileSync(path, make(), { mode: 0o600 });
   }
   return readFileSync(path, 'utf8').trim();
 }
+
+/** Data keys for the sandbox, kept so a restarted demo can still open its rows. */
+const sandboxDataKeys = (dataDir: string) =>
+  kept(dataDir, 'data-keys', () => `v1:${randomBytes(32).toString('base64')}`);
+
+/** Where sandbox mode keeps the API key it made, so the merchant's backend keeps working after a restart. */
+export const SANDBOX_API_KEY_FILE = 'sandbox-api-key';
+const sandboxApiKey = (dataDir: string) =>
+  kept(dataDir, SANDBOX_API_KEY_FILE, () => `lgk_${randomBytes(24).toString('base64url')}`);
 
 export interface SandboxSetup {
   /** Where `sandboxApp` will be served. */
@@ -42,8 +51,7 @@ export async function completeForSandbox(
   base: BaseConfig,
   setup: SandboxSetup,
 ): Promise<{ config: Config; sandboxes: Sandboxes; generatedApiKey: string | undefined }> {
-  const generatedApiKey =
-    base.apiKey === undefined ? `lgk_${randomBytes(24).toString('base64url')}` : undefined;
+  const generatedApiKey = base.apiKey === undefined ? sandboxApiKey(setup.dataDir) : undefined;
   const dataKeys = base.dataKeys ?? parseDataKeys(sandboxDataKeys(setup.dataDir));
   const pagesOrigin = new URL(setup.sandboxUrl).origin;
   const providers: Record<string, unknown> = { ...base.providers };
