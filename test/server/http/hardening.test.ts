@@ -58,3 +58,18 @@ describe('operations routes', () => {
     expect((await fetch(`${h.url}/readyz`)).status).toBe(200);
   });
 });
+
+describe('body size (SECURITY 10)', () => {
+  it('refuses a JSON body over 16 KB even when every field is known and valid', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    // Whitespace is valid JSON: only the byte count is wrong here.
+    const padded = `{"path":"/items/1"${' '.repeat(16 * 1024)}}`;
+    const refused = await h.browser('/v1/sso/igv', { token, body: padded });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as any).error.code).toBe('INVALID_REQUEST');
+    expect(h.upstream).toEqual([]);
+    const fits = `{"path":"/items/1"${' '.repeat(15 * 1024)}}`;
+    expect((await h.browser('/v1/sso/igv', { token, body: fits })).status).toBe(200);
+  });
+});
