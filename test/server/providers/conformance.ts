@@ -1,7 +1,11 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../../server/src/store/sqlite.ts';
 import { createHttpClient, type HttpClient } from '../../../server/src/transport/http-client.ts';
 import type { ProviderModule } from '../../../server/src/providers/types.ts';
-import { BUYER, startHarness, type Harness } from '../support/harness.ts';
+import { BUYER, SHOP_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
 
 /** How the suite drives one provider against its own sandbox. */
 export interface ConformanceFixture {
@@ -18,7 +22,43 @@ export interface ConformanceFixture {
 
 interface Exchange {
   url: string;
+  request: string;
   answer: string;
+}
+
+/** A buyer whose every personal value is a canary. */
+const CANARY_BUYER = {
+  merchantUserId: 'canary-buyer',
+  email: 'canary.leak.4d2e@example.com',
+  phone: '+821077665544',
+  ci: Buffer.from('conformance-canary-ci-'.repeat(4)).toString('base64').slice(0, 86) + '==',
+  firstName: 'Canaryconform',
+};
+
+/**
+ * Every browser route a link or launch touches, answers and headers kept: the launch itself,
+ * the link's view, the buyer's current link, the link's event stream (its first event) and the
+ * redirect URL. Returns the texts.
+ */
+async function scanBrowserRoutes(h: Harness, token: string, launch: () => Promise<Response>) {
+  const texts: string[] = [];
+  const keep = async (answer: Response) => {
+    const text = await answer.text();
+    texts.push(JSON.stringify([...answer.headers]), text);
+    return text;
+  };
+  const started = JSON.parse(await keep(await launch())) as { linkId?: string };
+  const get = (path: string) =>
+    fetch(h.url + path, { headers: { origin: SHOP_ORIGIN, authorization: `Bearer ${token}` } });
+  if (started.linkId) {
+    const view = JSON.parse(await keep(await get(`/v1/links/${started.linkId}`))) as { provider: string };
+    await keep(await get(`/v1/links?provider=${view.provider}`));
+    const stream = await get(`/v1/links/${started.linkId}/events`);
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    texts.push(JSON.stringify([...stream.headers]), (await reader.read()).value ?? '');
+    await reader.cancel();
+  }
+  return texts;
 }
 
 /** The harness's HTTP client, counting and recording every call that goes through the transport. */
@@ -28,7 +68,11 @@ function recordingClient(): { client: HttpClient & { close(): void }; exchanges:
   const client = Object.assign(
     async (request: Parameters<HttpClient>[0]) => {
       const response = await inner(request);
-      exchanges.push({ url: request.url, answer: response.body.toString('utf8') });
+      exchanges.push({
+        url: request.url,
+        request: `${request.url} ${JSON.stringify(request.headers)} ${String(request.body ?? '')}`,
+        answer: response.body.toString('utf8'),
+      });
       return response;
     },
     { close: () => inner.close() },
@@ -125,6 +169,55 @@ export function conformanceSuite(name: string, fixture: ConformanceFixture): voi
         .filter((value) => answers.some((answer) => answer.includes(value)));
       expect(upstream.length).toBeGreaterThan(0);
       expect(leaked).toEqual([]);
+    });
+
+    it('leaks no canary, provider token, code or id through any route, log line or the database file', async () => {
+      const dbPath = join(mkdtempSync(join(tmpdir(), 'linkgate-leaks-')), 'leaks.db');
+      const recording = recordingClient();
+      exchanges = recording.exchanges;
+      h = await startHarness({ store: new SqliteStore(dbPath), deps: { http: recording.client } });
+      const token = await h.session(CANARY_BUYER);
+      const browser = await scanBrowserRoutes(h, token, () => fixture.exercise(h, token));
+      for (const fault of ['tamper', 'hang'] as const) {
+        sandbox().failNext(fixture.faults[fault]);
+        browser.push(await (await fixture.exercise(h, token)).text());
+      }
+      browser.push(await (await h.merchant(`/v1/users/${CANARY_BUYER.merchantUserId}/links`)).text());
+      const sent = exchanges.map((e) => e.request).join('\n');
+      // What the provider gave us that we did not send it: its tokens, codes and ids.
+      const learned = exchanges
+        .flatMap((e) => stringsIn(e.answer))
+        .filter((value) => value.length >= 12 && /^[\w+/=.-]+$/.test(value) && !sent.includes(value))
+        .filter((value) => !/^\d{4}-\d\d-\d\dT/.test(value));
+      const configured = fixture.module.secrets(fixture.settings() as never);
+      const buyer = [CANARY_BUYER.email, CANARY_BUYER.phone, CANARY_BUYER.ci];
+      const logs = h.logs.text();
+      const database = [dbPath, `${dbPath}-wal`]
+        .filter((path) => existsSync(path))
+        .map((path) => readFileSync(path).toString('latin1'))
+        .join('');
+      expect(database).toContain(CANARY_BUYER.merchantUserId);
+      expect(exchanges.length).toBeGreaterThan(0);
+      // A provider's reference for a pending link (its transaction id) is kept in the clear to match returns.
+      const references = (await h.store.listLinks(CANARY_BUYER.merchantUserId)).map((l) => l.providerRef);
+      const leaks = (where: string, text: string, values: readonly string[]) =>
+        values.filter((value) => text.includes(value)).map((value) => `${where}: ${value}`);
+      const browserText = browser.join('\n');
+      expect([
+        ...leaks('browser', browserText, [...buyer, ...configured]),
+        ...leaks(
+          'browser',
+          browserText,
+          learned.filter((value) => !fixture.allowedInBrowser(value)),
+        ),
+        ...leaks('log', logs, [...buyer, ...configured, ...learned]),
+        ...leaks('database', database, [
+          ...buyer,
+          ...configured,
+          ...learned.filter((value) => !references.includes(value)),
+          CANARY_BUYER.firstName,
+        ]),
+      ]).toEqual([]);
     });
 
     it('keeps configured secrets out of every log line', async () => {
