@@ -23,6 +23,8 @@ import { Housekeeping, type SweepCounts } from './maintenance/housekeeping.ts';
 import { schedule } from './maintenance/schedule.ts';
 import { Reconciler } from './payments/reconciler.ts';
 import { Notifications } from './webhooks/notifications.ts';
+import { WebhookDeliveries } from './webhooks/deliveries.ts';
+import { WebhookSender } from './webhooks/sender.ts';
 import { openStore } from './store/open.ts';
 import type { Coordination } from './store/coordination.ts';
 import type { Store } from './store/store.ts';
@@ -54,13 +56,22 @@ export interface LinkgateDeps {
   providers?: readonly ProviderModule[];
   /** Caps on open event streams, per session and per instance. */
   streams?: StreamLimits;
+  /** How often this instance sends due webhook events (default 1 s); 0 turns it off (tests send by hand). */
+  webhookIntervalMs?: number;
+  /** The deadline of one webhook attempt (default 15 s). */
+  webhookDeadlineMs?: number;
 }
 
 export interface Linkgate extends Router {
   /** Resolves once the store is migrated and the crypto self-tests passed; rejects otherwise. */
   ready: Promise<void>;
   /** The background jobs, for tests that run them by hand. */
-  jobs: { reconcile(): Promise<number>; housekeeping(): Promise<SweepCounts | undefined> };
+  jobs: {
+    reconcile(): Promise<number>;
+    housekeeping(): Promise<SweepCounts | undefined>;
+    /** One round of webhook delivery; answers how many events were attempted. */
+    deliverWebhooks(): Promise<number>;
+  };
   close(): Promise<void>;
 }
 
@@ -73,6 +84,7 @@ function configuredSecrets(config: Config, enabled: readonly EnabledProvider[]):
     config.apiKey,
     ...enabled.flatMap(({ module, settings }) => module.secrets(settings)),
     ...config.dataKeys.map((k) => k.key.toString('base64')),
+    ...(config.webhook?.secrets ?? []).flatMap((secret) => [secret, secret.slice('whsec_'.length)]),
   ];
 }
 
@@ -137,6 +149,8 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   const ready = (async () => {
     store ??= await openStore(config.databaseUrl);
     await store.migrate();
+    // Events are written with state changes only when there is an endpoint to hear them.
+    if (config.webhook) store.outbox.enable();
     // On a shared store, changes made on other instances reach this one's event streams.
     events.connect(store.coordination, (error) =>
       logger.warn({ err: describeError(error) }, 'status change not shared with other instances'),
@@ -197,6 +211,19 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
     checkNow: async (payment) => void (await reconciler.check(payment)),
   });
   const housekeeping = new Housekeeping({ store: lazyStore, links, clock, logger });
+  const webhooks =
+    config.webhook &&
+    new WebhookSender({
+      endpoint: config.webhook,
+      sandbox: config.sandbox,
+      store: lazyStore,
+      http: deps.http ?? ownHttp!,
+      clock,
+      logger,
+      metrics,
+      deadlineMs: deps.webhookDeadlineMs,
+    });
+  const webhookDeliveries = new WebhookDeliveries({ store: lazyStore, clock });
   const limits = browserLimits(config.rateLimitPerMinute, clock, () => store?.coordination);
   const streams = new StreamGate(deps.streams);
   metrics.gauge('linkgate_open_streams', 'Event streams open on this instance.', () => [[{}, streams.count]]);
@@ -220,6 +247,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
       notifications,
       returns,
       payments,
+      webhookDeliveries,
       metrics,
       limits,
       streams,
@@ -234,11 +262,20 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   );
   router.use(errorHandler(logger));
   router.ready = ready;
-  router.jobs = { reconcile: () => reconciler.pass(), housekeeping: () => housekeeping.run() };
+  router.jobs = {
+    reconcile: () => reconciler.pass(),
+    housekeeping: () => housekeeping.run(),
+    deliverWebhooks: async () => (webhooks ? webhooks.pass() : 0),
+  };
   const stopJobs = schedule(
     [
       { name: 'housekeeping', everyMs: deps.sweepIntervalMs ?? 60_000, run: () => housekeeping.run() },
       { name: 'reconciler', everyMs: deps.reconcileIntervalMs ?? 2_000, run: () => reconciler.pass() },
+      {
+        name: 'webhooks',
+        everyMs: webhooks ? (deps.webhookIntervalMs ?? 1_000) : 0,
+        run: () => router.jobs.deliverWebhooks(),
+      },
     ],
     ready,
     logger,
@@ -246,6 +283,7 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   router.close = async () => {
     stopJobs();
     events.disconnect();
+    if (webhooks) await webhooks.stop();
     await ready.catch(() => undefined);
     ownHttp?.close();
     if (store && !deps.store) await store.close();

@@ -72,6 +72,18 @@ export class Metrics {
     'linkgate_provider_call_duration_seconds',
     'Provider call duration.',
   );
+  readonly webhookDeliveries = new Counter(
+    'linkgate_webhook_deliveries_total',
+    'Webhook events the merchant endpoint acknowledged with a 2xx, by event type.',
+  );
+  readonly webhookFailures = new Counter(
+    'linkgate_webhook_failures_total',
+    'Webhook attempts that failed, by reason (http_status, redirect, timeout, network).',
+  );
+  readonly webhookGaveUp = new Counter(
+    'linkgate_webhook_given_up_total',
+    'Webhook events no longer retried after their retry window.',
+  );
   private readonly gauges = new Map<string, () => string>();
 
   /** A gauge read at scrape time, e.g. a breaker's state. */
@@ -86,9 +98,15 @@ export class Metrics {
   }
 
   render(): string {
-    const parts = [this.httpRequests, this.httpDuration, this.providerCalls, this.providerDuration].map((m) =>
-      m.render(),
-    );
+    const parts = [
+      this.httpRequests,
+      this.httpDuration,
+      this.providerCalls,
+      this.providerDuration,
+      this.webhookDeliveries,
+      this.webhookFailures,
+      this.webhookGaveUp,
+    ].map((m) => m.render());
     for (const render of this.gauges.values()) parts.push(render());
     return `${parts.join('\n')}\n`;
   }

@@ -2,6 +2,8 @@ import { ConfigError, EnvReader, type Env } from './env.ts';
 import { parseDataKeys, SealError, type DataKey } from '../crypto/sealed.ts';
 import { PROVIDERS } from '../providers/index.ts';
 import { readProviderSettings, type ProviderSettings } from '../providers/registry.ts';
+import type { WebhookConfig } from '../webhooks/endpoint.ts';
+import { readWebhookConfig } from './webhook.ts';
 import { httpsOnly } from './https-only.ts';
 import { knownVariables, unknownVariableWarnings } from './known.ts';
 import { readSandboxPlacement, type SandboxPlacement } from './sandbox.ts';
@@ -24,6 +26,8 @@ export interface Config {
   trustProxy: TrustProxy;
   logLevel: string;
   providers: ProviderSettings;
+  /** Linkgate's own webhooks to the merchant's backend; none without LINKGATE_WEBHOOK_URL. */
+  webhook?: WebhookConfig | undefined;
   /** Sandbox mode: where the simulators run (LINKGATE_SANDBOX_*, LINKGATE_DATA_DIR); defaults when absent. */
   sandboxPlacement?: SandboxPlacement | undefined;
 }
@@ -147,6 +151,7 @@ function readBaseConfig(envVars: Env, defaults: ReadOptions): BaseConfig {
     trustProxy: parseTrustProxy(env.string('LINKGATE_TRUST_PROXY')),
     logLevel: env.string('LINKGATE_LOG_LEVEL') ?? 'info',
     providers: readProviderSettings(sandbox ? env : httpsOnly(env), PROVIDERS),
+    webhook: readWebhookConfig(env, sandbox),
     sandboxPlacement: readSandboxPlacement(env),
   };
 }

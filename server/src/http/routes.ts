@@ -5,9 +5,11 @@ import type { LinkReturns } from '../links/returns.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Payments } from '../payments/payments.ts';
 import type { Notifications } from '../webhooks/notifications.ts';
+import type { WebhookDeliveries } from '../webhooks/deliveries.ts';
 import { LinkgateError } from '../errors.ts';
 import { buildLinkRoutes } from './link-routes.ts';
 import { buildPaymentRoutes } from './payment-routes.ts';
+import { buildWebhookRoutes } from './webhook-routes.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { SsoLaunches } from '../sso/launch.ts';
 import type { SessionRow } from '../store/store.ts';
@@ -34,6 +36,7 @@ export interface RouteDeps {
   notifications: Notifications;
   returns: LinkReturns;
   payments: Payments;
+  webhookDeliveries: WebhookDeliveries;
   metrics: Metrics;
   /** Browser launches, reads and failed authentications per IP (and per session); none when limits are off. */
   limits: BrowserLimits | undefined;
@@ -132,6 +135,7 @@ export function buildRoutes(deps: RouteDeps): Router {
     }),
   );
   router.use(buildPaymentRoutes({ payments: deps.payments, merchant }));
+  router.use(buildWebhookRoutes({ deliveries: deps.webhookDeliveries, merchant }));
   // `/v1` is ours: an unknown path or method there answers in the contract's shape, not Express's page.
   router.use('/v1', route('v1.unknown'), (_req, _res, next) => next(new LinkgateError('NOT_FOUND')));
   return router;

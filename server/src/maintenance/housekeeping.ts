@@ -9,6 +9,8 @@ export const SESSION_GRACE_MS = 24 * 60 * 60_000;
 export const NOTIFICATION_RETENTION_MS = 3 * 24 * 60 * 60_000;
 /** Answered Idempotency-Keys are kept a day; a key whose payment is still pending stays until it settles. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60_000;
+/** Delivered and given-up webhook events stay listed (and can be sent again) for a week. */
+export const WEBHOOK_RETENTION_MS = 7 * 24 * 60 * 60_000;
 
 export interface SweepCounts {
   links: number;
@@ -16,12 +18,14 @@ export interface SweepCounts {
   notifications: number;
   idempotencyKeys: number;
   rateLimits: number;
+  webhookEvents: number;
 }
 
 /**
  * Rows past their use, swept on a schedule by one instance at a time (an advisory lock on
  * PostgreSQL; the one process on SQLite): pending links past their lifetime become expired,
- * and old sessions, notifications, answered keys and spent launch counters are deleted.
+ * and old sessions, notifications, answered keys, spent launch counters and settled webhook
+ * events are deleted.
  */
 export class Housekeeping {
   constructor(private readonly deps: { store: Store; links: Links; clock: Clock; logger: Logger }) {}
@@ -47,6 +51,7 @@ export class Housekeeping {
       idempotencyKeys: await store.deleteIdempotencyKeysBefore(now - IDEMPOTENCY_RETENTION_MS),
       // The launch limiter stamps its counters with the wall clock, not the injected one.
       rateLimits: await store.deleteExpiredRateLimits(Date.now()),
+      webhookEvents: await store.outbox.deleteSettledBefore(now - WEBHOOK_RETENTION_MS),
     };
   }
 }

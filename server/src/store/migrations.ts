@@ -88,4 +88,21 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX notifications_by_age ON notifications(received_at);
    CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
    CREATE TABLE rate_limits (key VARCHAR(255) PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire BIGINT);`,
+  // The webhook outbox: each event is written in the transaction of its state change, and carries
+  // its delivery (attempts, the last answer, the next try, and the claim of the instance sending it).
+  `CREATE TABLE webhook_events (
+     event_id TEXT PRIMARY KEY,
+     type TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     created_at BIGINT NOT NULL,
+     status TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_status_code INTEGER,
+     last_error TEXT,
+     next_attempt_at BIGINT,
+     claim_token TEXT,
+     delivered_at BIGINT
+   );
+   CREATE INDEX webhook_events_due ON webhook_events(status, next_attempt_at);
+   CREATE INDEX webhook_events_by_age ON webhook_events(created_at);`,
 ];

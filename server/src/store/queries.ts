@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { MOVED_LINK } from './events.ts';
 import {
   ACCOUNT_COLUMNS,
   LINK_COLUMNS,
@@ -160,14 +161,14 @@ export const setLinkProviderRef = (db: Db, linkId: string, providerRef: string) 
     .where('link_id', '=', linkId)
     .where('status', '=', 'pending');
 
-/** One UPDATE, safe from any number of instances at once: each link expires once. */
+/** One UPDATE, safe from any number of instances at once: each link expires once (and has one event). */
 export const expirePendingLinks = (db: Db, at: number) =>
   db
     .updateTable('links')
     .set({ status: 'expired', updated_at: at })
     .where('status', '=', 'pending')
     .where('expires_at', '<=', at)
-    .returning('link_id as linkId');
+    .returning(MOVED_LINK);
 
 export const linkIdByRequest = (db: Db, provider: string, requestId: string) =>
   db

@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { LinkStatus, PaymentStatus } from './store.ts';
+import type { DeliveryStatus, LinkStatus, PaymentStatus, WebhookEventType } from './store.ts';
 
 /** The tables as migrations.ts creates them, for Kysely's type checking. Times are BIGINT milliseconds. */
 export interface Schema {
@@ -66,6 +66,19 @@ export interface Schema {
     payment_id: string | null;
   };
   rate_limits: { key: string; points: number; expire: number | null };
+  webhook_events: {
+    event_id: string;
+    type: WebhookEventType;
+    payload: string;
+    created_at: number;
+    status: DeliveryStatus;
+    attempts: Generated<number>;
+    last_status_code: number | null;
+    last_error: string | null;
+    next_attempt_at: number | null;
+    claim_token: string | null;
+    delivered_at: number | null;
+  };
 }
 
 /* Selections that alias snake_case columns to the camelCase fields of store.ts, so rows come back typed. */
@@ -128,4 +141,17 @@ export const PAYMENT_COLUMNS = [
   'outcome_reason as reason',
   'next_check_at as nextCheckAt',
   'checks',
+] as const;
+
+export const WEBHOOK_EVENT_COLUMNS = [
+  'event_id as eventId',
+  'type',
+  'payload',
+  'created_at as createdAt',
+  'status',
+  'attempts',
+  'last_status_code as lastStatusCode',
+  'last_error as lastError',
+  'next_attempt_at as nextAttemptAt',
+  'delivered_at as deliveredAt',
 ] as const;

@@ -1,12 +1,13 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { SqlDriver } from './driver.ts';
 import type { Coordination } from './coordination.ts';
 import { claimKey, DEFAULT_LEASE_MS } from './idempotency.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { moveLink, movePayment, type LinkPatch } from './moves.ts';
+import { SqlOutbox } from './outbox.ts';
 import * as more from './payment-queries.ts';
 import { PreparedQueries } from './prepared.ts';
 import * as queries from './queries.ts';
-import type { Schema } from './schema.ts';
 import type {
   IdempotencyClaim,
   LinkRow,
@@ -20,13 +21,13 @@ import type {
   UserRow,
 } from './store.ts';
 
-type LinkPatch = { tokenSealed?: string | null | undefined; errorCode?: string | null | undefined };
 type NotificationOutcome = { duplicate: boolean; changed: boolean; linkId?: string; paymentId?: string };
 
 /** The store, written once in SQL for both databases; the driver opens the connection. */
 export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly coordination: Coordination;
+  readonly outbox: SqlOutbox;
   private readonly driver: SqlDriver;
   private readonly prepared: PreparedQueries;
 
@@ -35,6 +36,7 @@ export class SqlStore implements Store {
     this.driver = driver;
     this.coordination = driver.coordination;
     this.prepared = new PreparedQueries(driver.db);
+    this.outbox = new SqlOutbox(driver.kind, this.prepared);
   }
 
   /** Runs `work` in one transaction: BEGIN IMMEDIATE on SQLite, BEGIN on PostgreSQL. */
@@ -134,7 +136,11 @@ export class SqlStore implements Store {
   }
 
   async expirePendingLinks(at: number): Promise<string[]> {
-    return (await this.prepared.all(queries.expirePendingLinks, at)).map((row) => row.linkId);
+    return this.transaction(async (prepared) => {
+      const expired = await prepared.all(queries.expirePendingLinks, at);
+      for (const link of expired) await this.outbox.recordLink(prepared, link, at);
+      return expired.map((row) => row.linkId);
+    });
   }
 
   async consumeLinkState(stateHash: string, provider: string, at: number): Promise<LinkRow | undefined> {
@@ -148,7 +154,12 @@ export class SqlStore implements Store {
     at: number,
     patch: LinkPatch = {},
   ): Promise<boolean> {
-    return moveLink(this.driver.db, linkId, from, status, at, patch);
+    // The change and its webhook event commit together, or neither does.
+    return this.transaction(async (prepared) => {
+      const moved = await moveLink(prepared.db, linkId, from, status, at, patch);
+      if (moved) await this.outbox.recordLink(prepared, moved, at);
+      return moved !== undefined;
+    });
   }
 
   async applyNotification(
@@ -165,13 +176,15 @@ export class SqlStore implements Store {
         const link = await prepared.first(queries.linkIdByRequest, provider, change.requestId);
         if (!link) return { duplicate: false, changed: false };
         const patch = { tokenSealed: change.tokenSealed, errorCode: change.errorCode };
-        const changed = await moveLink(prepared.db, link.linkId, change.from, change.status, at, patch);
-        return { duplicate: false, changed, linkId: link.linkId };
+        const moved = await moveLink(prepared.db, link.linkId, change.from, change.status, at, patch);
+        if (moved) await this.outbox.recordLink(prepared, moved, at);
+        return { duplicate: false, changed: moved !== undefined, linkId: link.linkId };
       }
       const payment = await prepared.first(queries.paymentIdByRequest, provider, change.requestId);
       if (!payment) return { duplicate: false, changed: false };
-      const changed = await movePayment(prepared.db, payment.paymentId, change.from, change.status, at);
-      return { duplicate: false, changed, paymentId: payment.paymentId };
+      const moved = await movePayment(prepared.db, payment.paymentId, change.from, change.status, at);
+      if (moved) await this.outbox.recordPayment(prepared, moved, at);
+      return { duplicate: false, changed: moved !== undefined, paymentId: payment.paymentId };
     });
   }
 
@@ -189,7 +202,11 @@ export class SqlStore implements Store {
     status: PaymentStatus,
     at: number,
   ): Promise<boolean> {
-    return movePayment(this.driver.db, paymentId, from, status, at);
+    return this.transaction(async (prepared) => {
+      const moved = await movePayment(prepared.db, paymentId, from, status, at);
+      if (moved) await this.outbox.recordPayment(prepared, moved, at);
+      return moved !== undefined;
+    });
   }
 
   async claimIdempotencyKey(
@@ -247,46 +264,4 @@ export class SqlStore implements Store {
   async deleteExpiredRateLimits(at: number): Promise<number> {
     return this.prepared.changes(more.deleteExpiredRateLimits, at);
   }
-}
-
-/*
- * The two moves below are built per call: their `IN` list and the patched columns vary, so there is
- * no one SQL text to compile once. Each is one conditional UPDATE, so racing moves change a row once.
- */
-
-async function moveLink(
-  db: Kysely<Schema>,
-  linkId: string,
-  from: readonly LinkStatus[],
-  status: LinkStatus,
-  at: number,
-  patch: LinkPatch,
-): Promise<boolean> {
-  // Nothing moves from no status; and `IN ()` is an error on PostgreSQL.
-  if (from.length === 0) return false;
-  const result = await db
-    .updateTable('links')
-    // An undefined patch field leaves its column as it is; null clears it.
-    .set({ status, updated_at: at, token_sealed: patch.tokenSealed, error_code: patch.errorCode })
-    .where('link_id', '=', linkId)
-    .where('status', 'in', from)
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
-}
-
-async function movePayment(
-  db: Kysely<Schema>,
-  paymentId: string,
-  from: readonly PaymentStatus[],
-  status: PaymentStatus,
-  at: number,
-): Promise<boolean> {
-  if (from.length === 0) return false;
-  const result = await db
-    .updateTable('payments')
-    .set({ status, updated_at: at })
-    .where('payment_id', '=', paymentId)
-    .where('status', 'in', from)
-    .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
 }

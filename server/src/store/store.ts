@@ -93,6 +93,62 @@ export type NotifiedChange =
     }
   | { kind: 'payment'; requestId: string; status: PaymentStatus; from: readonly PaymentStatus[] };
 
+/** What Linkgate tells the merchant's backend (CONTRACT.md, webhooks). */
+export type WebhookEventType =
+  'link.linked' | 'link.unlinked' | 'link.failed' | 'link.expired' | 'payment.succeeded' | 'payment.failed';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One event of the outbox and how its delivery stands. `eventId` is the `webhook-id` of every attempt. */
+export interface WebhookEventRow {
+  eventId: string;
+  type: WebhookEventType;
+  /** The JSON body, exactly the bytes every attempt sends and signs. */
+  payload: string;
+  createdAt: number;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  /** Why the last attempt failed, in one word (`http_status`, `redirect`, `timeout`, `network`). */
+  lastError: string | null;
+  nextAttemptAt: number | null;
+  deliveredAt: number | null;
+}
+
+/** How one attempt ended, as recorded on its event. */
+export interface AttemptRecord {
+  status: DeliveryStatus;
+  statusCode: number | null;
+  error: string | null;
+  nextAttemptAt: number | null;
+  deliveredAt: number | null;
+}
+
+/**
+ * The webhook outbox. Events are written by the store itself, in the transaction of the state
+ * change they tell of (once enabled); this is the sending side.
+ */
+export interface Outbox {
+  /** Whether state changes write events: only when a webhook endpoint is configured. */
+  readonly enabled: boolean;
+  enable(): void;
+  /**
+   * Takes up to `limit` events due at `at` until `leaseUntil`, under `claimToken`: no other
+   * instance is given them meanwhile (rows locked by another claim are skipped, not waited for).
+   */
+  claimDue(at: number, leaseUntil: number, claimToken: string, limit: number): Promise<WebhookEventRow[]>;
+  /** Records an attempt of a claimed event; false when the claim was lost (retried or taken over). */
+  recordAttempt(eventId: string, claimToken: string, attempt: AttemptRecord): Promise<boolean>;
+  /** The newest events first. */
+  recent(limit: number): Promise<WebhookEventRow[]>;
+  /** Makes an event due at `at` again, whatever its status; false when there is no such event. */
+  retry(eventId: string, at: number): Promise<boolean>;
+  /** When the oldest event not yet delivered (and not given up) was written. */
+  oldestPendingAt(): Promise<number | undefined>;
+  /** Housekeeping: delivered and given-up events written before `before`. */
+  deleteSettledBefore(before: number): Promise<number>;
+}
+
 /**
  * A claim on an Idempotency-Key. A claim holds a lease (claim time plus the provider deadline):
  * within it a second request is `in_progress`; after it, a claim that never reached the provider
@@ -140,14 +196,14 @@ export interface Store {
   getLinkByState(stateHash: string): Promise<LinkRow | undefined>;
   /** Records the provider's id for a pending link. */
   setLinkProviderRef(linkId: string, providerRef: string): Promise<void>;
-  /** Moves every pending link past its time to expired; returns their ids. */
+  /** Moves every pending link past its time to expired (each with its event); returns their ids. */
   expirePendingLinks(at: number): Promise<string[]>;
   /**
    * Marks a return state used and gives its link; a used or unknown state, or one that belongs to
    * another provider, gives undefined and changes nothing.
    */
   consumeLinkState(stateHash: string, provider: string, at: number): Promise<LinkRow | undefined>;
-  /** Moves a link to `status` only from one of `from`; true when it moved. */
+  /** Moves a link to `status` only from one of `from`, with its webhook event in the same transaction; true when it moved. */
   transitionLink(
     linkId: string,
     from: readonly LinkStatus[],
@@ -207,4 +263,6 @@ export interface Store {
   deleteExpiredRateLimits(at: number): Promise<number>;
   /** Messages between instances and one-at-a-time work (in-process on SQLite). */
   readonly coordination: Coordination;
+  /** Webhook events, written with the link and payment changes above. */
+  readonly outbox: Outbox;
 }

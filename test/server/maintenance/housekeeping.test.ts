@@ -32,6 +32,7 @@ describe('housekeeping', () => {
       notifications: 1,
       idempotencyKeys: 1,
       rateLimits: 0,
+      webhookEvents: 0,
     });
     expect((await h.store.getLink(started.body['linkId']))?.status).toBe('expired');
     expect(await h.store.getSession(hashToken(old))).toBeUndefined();

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLinkgate, type Linkgate } from '../../../server/src/app.ts';
+import { PostgresStore } from '../../../server/src/store/postgres.ts';
+import { createHttpClient, type WireRequest } from '../../../server/src/transport/http-client.ts';
+import { collectingLogger } from '../support/logs.ts';
+import { testConfig } from '../support/harness.ts';
+import { newWebhookSecret, startReceiver, verifyStandardWebhook } from '../support/webhooks.ts';
+
+/* Two instances on one PostgreSQL share the outbox: every event is delivered, and once. */
+
+const givenUrl = process.env['LINKGATE_TEST_POSTGRES_URL'];
+const url = givenUrl ?? 'postgres://postgres@127.0.0.1:5432/test';
+const ci = process.env['CI'];
+const required = givenUrl !== undefined || (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false');
+const schemas: string[] = [];
+const EVENTS = 1_000;
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const unreachable = await admin((c) => c.query('SELECT 1')).then(
+  () => undefined,
+  (error: unknown) => (error instanceof Error ? error.message || error.name : String(error)),
+);
+if (unreachable !== undefined && required) throw new Error(`PostgreSQL is required: ${unreachable}`);
+
+/** Writes `count` link.linked events through the store, as state changes on `store` would. */
+async function writeEvents(store: PostgresStore, prefix: string, count: number): Promise<void> {
+  await store.upsertUser({ merchantUserId: prefix, profileSealed: 'v1.x', createdAt: 1, updatedAt: 1 });
+  for (let i = 0; i < count; i += 1) {
+    const linkId = `lnk_${prefix}_${i}`;
+    await store.insertLink({
+      linkId,
+      merchantUserId: prefix,
+      provider: 'pingpong',
+      wallet: null,
+      status: 'pending',
+      requestId: `${prefix}-${i}`,
+      stateHash: null,
+      stateUsedAt: null,
+      origin: 'https://shop.example',
+      returnTo: null,
+      tokenSealed: null,
+      errorCode: null,
+      createdAt: 1,
+      updatedAt: 1,
+      expiresAt: Date.now() + 60_000,
+      providerRef: null,
+      locale: null,
+    });
+    await store.transitionLink(linkId, ['pending'], 'linked', Date.now());
+  }
+}
+
+/** An HTTP client that counts the webhooks this instance sent. */
+function countingHttp() {
+  const inner = createHttpClient();
+  const counter = { sent: 0 };
+  const http = Object.assign((request: WireRequest) => ((counter.sent += 1), inner(request)), {
+    close: () => inner.close(),
+  });
+  return { http, counter };
+}
+
+if (unreachable === undefined) {
+  afterAll(async () => {
+    await admin(async (c) => {
+      for (const schema of schemas) await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    });
+  });
+
+  describe('webhooks from two instances on PostgreSQL', () => {
+    it(`delivers ${EVENTS} events exactly once each to a receiver counting by webhook-id`, async () => {
+      const schema = `lg_hooks_${randomBytes(6).toString('hex')}`;
+      schemas.push(schema);
+      await admin((c) => c.query(`CREATE SCHEMA ${schema}`));
+      const stores = [new PostgresStore(url, { schema }), new PostgresStore(url, { schema })];
+      await Promise.all(stores.map((store) => store.migrate()));
+      for (const store of stores) store.outbox.enable();
+      // Each instance's changes write half of the events.
+      await Promise.all(stores.map((store, i) => writeEvents(store, `i${i}`, EVENTS / 2)));
+
+      const secret = newWebhookSecret();
+      const receiver = await startReceiver();
+      const config = testConfig({ sandbox: true, webhook: { url: receiver.url, secrets: [secret] } });
+      const clients = stores.map(() => countingHttp());
+      const started = performance.now();
+      const instances: Linkgate[] = stores.map((store, i) =>
+        createLinkgate(config, {
+          store,
+          http: clients[i]!.http,
+          logDestination: collectingLogger().destination,
+          webhookIntervalMs: 5,
+          sweepIntervalMs: 0,
+          reconcileIntervalMs: 0,
+        }),
+      );
+      await receiver.waitFor(EVENTS);
+      const seconds = (performance.now() - started) / 1000;
+      // Every attempt is recorded before the check: none is left pending or claimed.
+      await expect.poll(() => stores[0]!.outbox.oldestPendingAt(), { timeout: 10_000 }).toBeUndefined();
+      await Promise.all(instances.map((instance) => instance.close()));
+      clients.forEach(({ http }) => http.close());
+
+      const counts = new Map<string, number>();
+      for (const message of receiver.received) counts.set(message.id, (counts.get(message.id) ?? 0) + 1);
+      const written = await stores[0]!.outbox.recent(EVENTS * 2);
+      expect(written).toHaveLength(EVENTS);
+      expect([...counts.keys()].sort()).toEqual(written.map((e) => e.eventId).sort());
+      expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+      expect(receiver.received).toHaveLength(EVENTS);
+      expect(written.every((e) => e.status === 'delivered' && e.attempts === 1)).toBe(true);
+      const unverified = receiver.received.filter((m) => !verifyStandardWebhook(secret, m, Date.now()));
+      expect(unverified).toHaveLength(0);
+      // Both instances took part.
+      const sent = clients.map(({ counter }) => counter.sent);
+      expect(sent.every((n) => n > 0)).toBe(true);
+      expect(sent[0]! + sent[1]!).toBe(EVENTS);
+      console.info(
+        `webhooks: ${EVENTS} events delivered by two instances in ${seconds.toFixed(2)} s (${sent.join(' + ')}), ` +
+          `${counts.size} distinct webhook-ids, ${receiver.received.length - counts.size} duplicates`,
+      );
+      await receiver.close();
+      await Promise.all(stores.map((store) => store.close()));
+    }, 60_000);
+  });
+}
