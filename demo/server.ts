@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import { closeOnSignals, run, type Running } from '../server/src/run.ts';
+import { webhookRoutes, withDemoWebhooks } from './webhooks.ts';
 
 /**
  * The demo shop: a merchant page using the elements, and the merchant's own backend, which mints
@@ -194,6 +195,8 @@ function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
     // The code alone: nothing else of the sandbox's answer goes to the page.
     res.json({ authCode: ((await answer.json()) as { authCode: string }).authCode });
   });
+  // Linkgate's webhooks to the shop's backend, verified; the page lists them beside the element events.
+  if (running.config.webhook) webhookRoutes(app, running.config.webhook.secrets);
   app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.get('/demo/buyers', (_req, res) => {
     res.json(
@@ -208,7 +211,8 @@ function demoRoutes(app: Express, running: Omit<Running, 'close'>): void {
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 try {
-  const running = await run({ env: process.env, sandboxDefault: true, extend: demoRoutes, print });
+  const env = withDemoWebhooks(process.env);
+  const running = await run({ env, sandboxDefault: true, extend: demoRoutes, print });
   print(`Linkgate demo shop: ${running.url}/`);
   print(
     `Sandboxes: ${running.sandboxUrl ?? 'off'} (wallet accounts: ${running.sandboxUrl}/pingpong/wallet/accounts)`,
