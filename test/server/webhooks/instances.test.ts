@@ -104,6 +104,8 @@ if (unreachable === undefined) {
           reconcileIntervalMs: 0,
         }),
       );
+      await Promise.all(instances.map((instance) => instance.ready));
+      const readyAfter = (performance.now() - started) / 1000;
       await receiver.waitFor(EVENTS);
       const seconds = (performance.now() - started) / 1000;
       // Every attempt is recorded before the check: none is left pending or claimed.
@@ -126,7 +128,8 @@ if (unreachable === undefined) {
       expect(sent.every((n) => n > 0)).toBe(true);
       expect(sent[0]! + sent[1]!).toBe(EVENTS);
       console.info(
-        `webhooks: ${EVENTS} events delivered by two instances in ${seconds.toFixed(2)} s (${sent.join(' + ')}), ` +
+        `webhooks: ${EVENTS} events delivered by two instances ${seconds.toFixed(2)} s after they started ` +
+          `(ready after ${readyAfter.toFixed(2)} s; ${sent.join(' + ')} sent), ` +
           `${counts.size} distinct webhook-ids, ${receiver.received.length - counts.size} duplicates`,
       );
       await receiver.close();
