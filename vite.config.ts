@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig, transformWithEsbuild, type Plugin } from 'vite';
 
-const banner = '/*! Linkgate widget. Includes Lit, Copyright 2017 Google LLC, BSD-3-Clause. */';
+const { version, license } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  version: string;
+  license: string;
+};
+const banner = `/*! Linkgate ${version}, ${license}. Includes Lit, Copyright 2017 Google LLC, BSD-3-Clause. */`;
 
 /**
  * Vite leaves whitespace in ES library builds so that bundlers keep pure annotations; this file only

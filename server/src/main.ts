@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { ConfigError } from './config/env.ts';
 import { PROVIDERS } from './providers/index.ts';
 import { closeOnSignals, run } from './run.ts';
