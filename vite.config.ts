@@ -10,11 +10,6 @@ const banner = `/*! Linkgate ${version}, ${license}. Includes Lit, Copyright 201
 /**
  * Vite leaves whitespace in ES library builds so that bundlers keep pure annotations; this file only
  * goes to the CDN, where bytes matter more. Also adds the licence banner that bundling dropped.
- *
- * The html`` templates keep their line breaks and indentation even then. Minified, the bundle has a
- * line break followed by spaces only inside those templates (the other template literals, Lit's and
- * the event-stream reader's, break a line before a backslash, a backtick or another line break): each
- * such run becomes one space, or nothing before the `>` that closes a tag, as the HTML parser reads it.
  */
 function minifyForCdn(): Plugin {
   return {
@@ -31,8 +26,7 @@ function minifyForCdn(): Plugin {
           format: 'esm',
           legalComments: 'none',
         });
-        const templates = result.code.replace(/\n +(?=\/?>)/g, '').replace(/\n +/g, ' ');
-        return { code: `${banner}\n${templates}`, map: null };
+        return { code: `${banner}\n${result.code}`, map: null };
       },
     },
   };

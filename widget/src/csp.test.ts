@@ -27,12 +27,13 @@ describe('the elements under the contract CSP (SECURITY 1)', () => {
     unmountAll();
   });
 
-  it('render and activate (the link, the sign-up button) with zero violations next to a second copy of Lit, while the policy is enforced', async () => {
+  it('render and activate (the link, the sign-up and wallet buttons) with zero violations next to a second copy of Lit, while the policy is enforced', async () => {
     const report = await loadCspPage();
     assertEqual(report.failure, undefined, 'failure in the CSP page');
     assertEqual(report.policy, contractPolicy, 'policy of the page');
 
-    assertEqual(report.litHtmlCopies, 2, 'copies of lit-html on the page');
+    assertEqual(report.reactiveElementCopies, 2, "copies of Lit's ReactiveElement on the page");
+    assertEqual(report.litHtmlCopies, 1, 'copies of lit-html: the second copy only, the widget has none');
     assertEqual(report.secondCopyText, 'second copy', 'text rendered by the second copy');
     assertEqual(report.navigated.length, 2, 'navigations: the link, then the sign-up with popups blocked');
     assertEqual(
@@ -44,6 +45,11 @@ describe('the elements under the contract CSP (SECURITY 1)', () => {
       report.signup,
       { state: 'pending', label: 'Link AlipayHK', status: 'Waiting for you to confirm in AlipayHK.' },
       'the sign-up element after its launch',
+    );
+    assertEqual(
+      report.wallet,
+      { state: 'linked', label: '<b>Direct</b> linked' },
+      'the wallet element once linked, its markup-like name shown as text',
     );
     assertEqual(report.violations, [], 'securitypolicyviolation events');
     assertEqual(report.reports, [], 'csp-violation reports');

@@ -35,10 +35,18 @@ export async function fakeBff(...answers: FakeAnswer[]): Promise<FakeBff> {
 }
 
 export interface LinkBffConfig {
-  /** The event stream: `on` (default), `off` (503, no stream) or `break` (dropped after one event). */
-  events?: 'on' | 'off' | 'break';
+  /**
+   * The event stream: `on` (default), `off` (503, no stream), `break` (dropped after one event) or
+   * `silent` (held open with heartbeats only, as a buffering proxy would, until endStreams()).
+   */
+  events?: 'on' | 'off' | 'break' | 'silent';
   /** What the fake provider's page does: `stay` (default), `return`, `cut-opener` or `coop`. */
   providerPage?: 'stay' | 'return' | 'cut-opener' | 'coop';
+  /**
+   * How providers link and their names (`names`: in a locale with its own form), on top of the
+   * defaults (easypay, named 이지페이 in ko; vodapay; fintech33).
+   */
+  offers?: Record<string, { flow: string; name: string; names?: Record<string, string> }>;
 }
 
 export interface FakeLinkBff extends FakeBff {
@@ -85,8 +93,8 @@ export async function requestsOnce(
   }
 }
 
-/** The answer to an element's check for the buyer's current link when there is none. */
-export const noCurrentLink: FakeAnswer = { json: { link: null } };
+/** The answer to a wallet element's check for the buyer's current link when there is none. */
+export const noCurrentLink: FakeAnswer = { json: { link: null, flow: 'page', name: 'AlipayHK' } };
 
 /** A 200 with a fresh one-time code; the default when the queue is empty. */
 export const freshCode: FakeAnswer = {};
@@ -97,4 +105,19 @@ export function errorAnswer(status: number, code: string, message: string, retry
 
 export function redirectAnswer(redirectUrl: string): FakeAnswer {
   return { json: { redirectUrl } };
+}
+
+/** A page of the fake BFF, at `origin`, that posts `messages` to its opener (else its parent). */
+export function posterUrl(bff: FakeBff, origin: string, messages: unknown[], sandbox = false): string {
+  const url = new URL(`${new URL(bff.apiBase).pathname}/post`, origin);
+  url.searchParams.set('data', JSON.stringify(messages));
+  url.searchParams.set('to', window.location.origin);
+  if (sandbox) url.searchParams.set('sandbox', '1');
+  return url.href;
+}
+
+/** This page's origin under its other loopback name: another origin on the same server. */
+export function otherOrigin(): string {
+  const host = window.location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1';
+  return `http://${host}:${window.location.port}`;
 }

@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CreatedLink, LinkView, LinkgateClient } from '../client.ts';
-import { LinkgateError, toLinkgateError } from '../errors.ts';
+import type { CreatedLink, CurrentLink, LinkFlow, LinkView, LinkgateClient } from '../client.ts';
+import { LinkgateError, refusal, toLinkgateError } from '../errors.ts';
 import {
   LinkgateCancelledEvent,
   LinkgateErrorEvent,
@@ -10,45 +10,21 @@ import {
   LinkgateStartEvent,
 } from '../events.ts';
 import { checkRedirect, pageNavigation } from '../navigation.ts';
+import type { LinkOptions, LinkState, LinkTarget } from './link-host.ts';
+import { LinkOffers, type LinkOffer } from './offer.ts';
 import { PopupController } from './popup.ts';
 import { ResumeController } from './resume.ts';
 import { StatusController, statusTimings, timedOut, wait } from './status.ts';
 
-export type LinkState = 'idle' | 'working' | 'pending' | 'linked' | 'failed' | 'cancelled' | 'unavailable';
-
-/** `popup` when the provider's page opens in a popup, `redirect` when this page goes there instead. */
-export type LaunchMode = 'popup' | 'redirect';
-
-/** Creates the link; in `redirect` mode the request should carry `returnTo`, the page to come back to. */
-export type StartLink = (mode: LaunchMode, signal: AbortSignal) => Promise<CreatedLink>;
-
-/** What an element links: a provider and, where the provider offers several, the wallet. */
-export interface LinkTarget {
-  readonly provider: string;
-  readonly paymentMethod?: string | undefined;
-}
-
-export interface LinkOptions {
-  /** A client bound to the host's current attributes. */
-  client(): LinkgateClient;
-  /** What the host links, or undefined while the host is unavailable. */
-  target(): LinkTarget | undefined;
-  /**
-   * Names the buyer's session and what the host links: another value starts over (a new buyer must
-   * never see the last one's link). Undefined while there is no session to ask the BFF with.
-   */
-  scope(): string | undefined;
-  /** Where focus goes back when the popup closes or the link completes. */
-  focusTarget(): HTMLElement | null | undefined;
-}
-
 /**
  * Where the buyer stands with one provider (or wallet), and linking them there. On connect and for
- * each new session it asks the BFF for the buyer's current link (or resumes the one named in the URL
- * after a full-page redirect); a click launches a new link (popup, or a full-page redirect when the
- * popup is blocked); it follows the link's status at the BFF, which alone decides the outcome, and
- * keeps following a linked link so that an unlink made elsewhere turns it idle. Fires linkgate-start,
- * -pending, -redirect, -linked (also for a link found linked), -cancelled and -error on the host.
+ * each new session it asks the BFF for the buyer's current link, how the provider links and its name
+ * (and resumes the link named in the URL after a full-page redirect). A click launches a new link as
+ * the BFF said: at the provider's page in a popup (a full-page redirect when the popup is blocked, or
+ * when the answer had not arrived by the click), with the app's one-time code, or at once. It follows
+ * the link's status at the BFF, which alone decides the outcome, and keeps following a linked link so
+ * that an unlink made elsewhere turns it idle. Fires linkgate-start, -pending, -redirect, -linked (also
+ * for a link found linked), -cancelled and -error on the host.
  */
 export class LinkController implements ReactiveController {
   readonly #host: ReactiveControllerHost & HTMLElement;
@@ -58,6 +34,7 @@ export class LinkController implements ReactiveController {
   readonly #status: StatusController;
   #state: LinkState = 'idle';
   #error: LinkgateError | undefined;
+  readonly #offers: LinkOffers;
   /** The scope last checked; undefined while the host is out of the document. */
   #scope: string | undefined;
   /** Aborts whatever the controller is doing: a check, a launch, following a link. */
@@ -70,6 +47,7 @@ export class LinkController implements ReactiveController {
     this.#options = options;
     this.#popup = new PopupController(host, options);
     this.#status = new StatusController(host);
+    this.#offers = new LinkOffers(options.locale);
     host.addController(this);
   }
 
@@ -82,17 +60,24 @@ export class LinkController implements ReactiveController {
     return this.#error;
   }
 
+  /** How the provider links and its name, once the BFF has answered for the current target. */
+  get offer(): LinkOffer | undefined {
+    return this.#offers.of(this.#options.target());
+  }
+
   /** Call synchronously inside the click. While a link is in flight it brings its popup forward instead. */
-  launch(start: StartLink): void {
+  launch(): void {
     const target = this.#options.target();
     if (this.#busy()) return this.#popup.focus();
     if (!target || this.#state === 'linked') return;
     const signal = this.#begin();
-    // Opened first, inside the click: popup blockers refuse a window opened after an await.
-    const inPopup = this.#popup.open();
+    const flow = this.offer?.flow ?? this.#options.presumedFlow();
+    // Opened first, inside the click (popup blockers refuse a window opened after an await), and only
+    // for a provider's page: the other flows never flash an empty window.
+    const inPopup = flow === 'page' && this.#popup.open();
     this.#host.dispatchEvent(new LinkgateStartEvent());
     this.#set('working');
-    void this.#launch(target.provider, inPopup, start, signal);
+    void this.#launch(target, flow, inPopup, signal);
   }
 
   /** Asks the BFF again where the buyer stands; nothing while a link is being made or there is no session. */
@@ -110,9 +95,18 @@ export class LinkController implements ReactiveController {
    * another provider or wallet) it drops what it showed and followed, and checks again.
    */
   sync(): void {
+    const target = this.#options.target();
     // A host that left the document still renders; it checks again once it is back.
-    const scope = this.#host.isConnected && this.#options.target() ? this.#options.scope() : undefined;
-    if (scope === this.#scope) return;
+    const scope = this.#host.isConnected && target ? this.#options.scope() : undefined;
+    if (scope === this.#scope) {
+      // Another locale: only the name changes, asked in the background (a failure keeps the old one).
+      if (scope && this.#offers.stale)
+        this.#offers.ask(this.#options.client(), target, this.#run.signal).then(
+          () => this.#host.requestUpdate(),
+          () => undefined,
+        );
+      return;
+    }
     this.#scope = scope;
     // Whatever the element showed or followed may have been another buyer's.
     this.#end();
@@ -128,20 +122,23 @@ export class LinkController implements ReactiveController {
 
   /** The link named in the URL after a redirect, if it is this provider's, else the buyer's current link. */
   async #check(signal: AbortSignal): Promise<void> {
-    const { provider = '', paymentMethod } = this.#options.target() ?? {};
+    const target = this.#options.target();
     const client = this.#options.client();
-    try {
-      const resumed = await this.#resume.take(client, provider, signal);
-      const link = resumed ?? (await client.currentLink(provider, paymentMethod, { signal }));
-      // A resumed link is followed as it is; of the current links only a linked one counts.
-      if (!signal.aborted)
-        this.#carryOn(resumed || link?.status === 'linked' ? link! : undefined, client, signal);
-    } catch (error) {
-      const refused = toLinkgateError(error);
+    // Both at once; a resumed link is carried on even when the check fails.
+    const [resumed, current] = await Promise.all([
+      this.#resume.take(client, target?.provider ?? '', signal),
+      this.#offers.ask(client, target, signal).catch(toLinkgateError),
+    ]);
+    if (signal.aborted) return;
+    if (current instanceof LinkgateError) {
       // The BFF has the provider switched off: nothing to click then. Other failures leave the state
       // as it was; a click asks again, and shows what the BFF says then.
-      if (!signal.aborted && refused.code === 'PROVIDER_DISABLED') this.#failed(refused);
+      if (current.code === 'PROVIDER_DISABLED') this.#failed(current);
+      if (!resumed) return;
     }
+    // A resumed link is followed as it is; of the current links only a linked one counts.
+    const link = resumed ?? (current as CurrentLink).link;
+    this.#carryOn(resumed || link?.status === 'linked' ? link! : undefined, client, signal);
   }
 
   /**
@@ -155,18 +152,33 @@ export class LinkController implements ReactiveController {
     if (status === 'pending' || status === 'linked') this.#follow(client, view!.linkId, signal);
   }
 
-  async #launch(provider: string, inPopup: boolean, start: StartLink, signal: AbortSignal): Promise<void> {
+  async #launch(
+    target: LinkTarget,
+    flow: LinkFlow | undefined,
+    inPopup: boolean,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const client = this.#options.client();
     let link: CreatedLink;
     let url: string | undefined;
     try {
-      link = await start(inPopup ? 'popup' : 'redirect', signal);
+      // Not known at the click: asked now. A provider's page then opens in this tab (no popup can open
+      // after an await), so the link carries the way back.
+      flow ??= (await this.#offers.ask(client, target, signal)).flow;
+      const authCode = flow === 'app-code' ? await this.#options.authCode(signal) : undefined;
+      if (signal.aborted) return;
+      // No code: the buyer did not grant one (a cancel), or this page has no way to get one.
+      if (authCode === null) return this.#set('idle');
+      if (flow === 'app-code' && !authCode) return this.#cancelled();
+      const returnTo = flow === 'page' && !inPopup ? window.location.href : undefined;
+      link = await client.createLink({ ...target, authCode, returnTo }, { signal });
       url = link.redirectUrl && checkRedirect(link.redirectUrl, window.location.href);
     } catch (error) {
       return this.#fail(toLinkgateError(error), signal);
     }
     if (signal.aborted) return;
+    const { provider } = target;
     const { linkId, status } = link;
-    const client = this.#options.client();
     if (status !== 'pending') {
       // The BFF answers a start while the buyer's link is linked with that link: nothing to show.
       this.#popup.close();
@@ -238,16 +250,7 @@ export class LinkController implements ReactiveController {
     } else if (status === 'unlinked') {
       this.#set('idle');
     } else {
-      // failed or expired; only an unavailable provider is worth trying again at once.
-      this.#failed(
-        status === 'expired'
-          ? timedOut()
-          : new LinkgateError(
-              error?.code ?? 'PROVIDER_REJECTED',
-              error?.message ?? 'Not linked.',
-              error?.code === 'PROVIDER_UNAVAILABLE',
-            ),
-      );
+      this.#failed(status === 'expired' ? timedOut() : refusal(error));
     }
   }
 

@@ -1,20 +1,11 @@
 import { assert, assertEqual } from '../../test-support/assert.ts';
 import { pathOf, track, unmountAll, waitFor } from '../../test-support/elements.ts';
-import { fakeLinkBff, type FakeBff } from '../../test-support/fake-bff.ts';
+import { fakeLinkBff, otherOrigin, posterUrl, type FakeBff } from '../../test-support/fake-bff.ts';
 import { useElementFixture } from '../../test-support/fixture.ts';
 import { mountHost, type TestHost } from '../../test-support/host.ts';
 import { describe, it } from '../../test-support/mocha.ts';
 import { LinkgateClient } from '../client.ts';
 import { PopupController, popupTimings, type PopupOutcome } from './popup.ts';
-
-/** A page of the fake BFF, at `origin`, that posts `messages` to its opener (else its parent). */
-function posterUrl(bff: FakeBff, origin: string, messages: unknown[], sandbox = false): string {
-  const url = new URL(`${new URL(bff.apiBase).pathname}/post`, origin);
-  url.searchParams.set('data', JSON.stringify(messages));
-  url.searchParams.set('to', window.location.origin);
-  if (sandbox) url.searchParams.set('sandbox', '1');
-  return url.href;
-}
 
 /** A host with a popup controller, a link at the fake BFF, and the popup open at its provider page. */
 async function openAtProvider(fixture: { popups: Window[] }): Promise<{
@@ -79,7 +70,7 @@ describe('PopupController', () => {
     window.addEventListener('message', receive);
     try {
       const here = window.location.origin;
-      const elsewhere = `http://${window.location.hostname === '127.0.0.1' ? 'localhost' : '127.0.0.1'}:${window.location.port}`;
+      const elsewhere = otherOrigin();
       const genuine = { source: 'linkgate', type: 'linkgate:return', linkId, status: 'linked' };
       const forged: unknown[] = [
         { ...genuine, linkId: 'lnk_another' },

@@ -117,3 +117,63 @@ describe('StatusController', () => {
     assertEqual((await bff.requests()).length, 2, 'requests: no poll after the end');
   });
 });
+
+describe('StatusController while the stream is open but quiet', () => {
+  useElementFixture();
+
+  it('asks the BFF once after a quiet spell and hands its answer on as a streamed status', async () => {
+    fastTimings({ quiet: 80 });
+    // The stream stays open and carries nothing, as behind a proxy that buffers it.
+    const bff = await fakeLinkBff({ events: 'silent' });
+    const followed = await followNew(bff);
+    await waitFor(() => followed.views.length === 1, 'the status from the first quiet spell');
+    assertEqual(followed.views, ['pending'], 'the status the look found');
+    await bff.setStatus(followed.linkId, 'linked');
+    await waitFor(() => followed.views.includes('linked'), 'the linked status from a later spell');
+    followed.controller.abort();
+    const routes = (await bff.requests()).map((request) => `${request.method} ${request.route}`);
+    assertEqual(
+      routes.slice(0, 3),
+      ['POST /v1/links', `GET /v1/links/${followed.linkId}/events`, `GET /v1/links/${followed.linkId}`],
+      'the create, the stream, then a look',
+    );
+    assertEqual(followed.errors, [], 'errors');
+  });
+
+  it('starts the quiet spell again with every status, and not after one that ends the link', async () => {
+    // Longer than the test: only the timers set are counted, none fires.
+    fastTimings({ quiet: 54_321 });
+    const bff = await fakeLinkBff();
+    const waits = recordTimeouts();
+    try {
+      const followed = await followNew(bff);
+      const spells = (): number => waits.filter((delay) => delay === 54_321).length;
+      await waitFor(() => followed.views.length === 1, 'the first status');
+      assertEqual(spells(), 2, 'spells: one as the stream opened, one after the first status');
+      await bff.setStatus(followed.linkId, 'linked');
+      await waitFor(() => followed.views.length === 2, 'the second status');
+      assertEqual(spells(), 3, 'spells after a linked status (still live: it may be unlinked)');
+      await bff.setStatus(followed.linkId, 'unlinked');
+      await waitFor(() => followed.views.length === 3, 'the third status');
+      assertEqual(spells(), 3, 'spells after the unlink: none, the link is no longer live');
+      followed.controller.abort();
+    } finally {
+      restoreTimeouts();
+    }
+  });
+
+  it('stops looking once following is aborted', async () => {
+    fastTimings({ quiet: 60 });
+    const bff = await fakeLinkBff({ events: 'silent' });
+    const stopped = await followNew(bff);
+    await waitFor(() => stopped.views.length === 1, 'the first look');
+    stopped.controller.abort();
+    // Another link followed on the same timer: by its third look, the stopped one would have had more.
+    const going = await followNew(bff);
+    await waitFor(() => going.views.length === 3, 'three looks at the other link');
+    going.controller.abort();
+    const looks = (await bff.requests()).filter((request) => request.route === `/v1/links/${stopped.linkId}`);
+    assertEqual(looks.length, 1, 'looks at the link after following it was aborted: none');
+    assertEqual(stopped.views, ['pending'], 'statuses of the stopped link');
+  });
+});

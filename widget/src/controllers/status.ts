@@ -9,6 +9,11 @@ export const statusTimings = {
   /** Polling, when the event stream is not available: the first wait, doubled each time up to the max. */
   firstPoll: 1000,
   maxPoll: 10_000,
+  /**
+   * While the event stream is open but no status has come for this long (longer than the BFF's 15 s
+   * heartbeat), the BFF is asked once: a proxy may hold a stream open that no longer carries anything.
+   */
+  quiet: 20_000,
 };
 
 /** What to do with what following a link finds. */
@@ -30,8 +35,9 @@ export function timedOut(): LinkgateError {
 }
 
 /**
- * Follows one link's status at the BFF: its event stream (`client.watchLink`) and, when there is no
- * stream or it breaks, polling with a doubling backoff. The BFF is the only source of a link's status.
+ * Follows one link's status at the BFF: its event stream (`client.watchLink`), asking once more after
+ * each quiet spell of the stream, and, when there is no stream or it breaks, polling with a doubling
+ * backoff. The BFF is the only source of a link's status.
  * Following one link stops following the last; following stops too when the caller's signal aborts
  * or the host disconnects.
  */
@@ -66,18 +72,37 @@ export class StatusController implements ReactiveController {
       onError(toLinkgateError(error));
     };
     const timer = timeout ? setTimeout(() => fail(timedOut()), statusTimings.timeout) : undefined;
-    signal.addEventListener('abort', () => clearTimeout(timer));
+    let quiet: ReturnType<typeof setTimeout> | undefined;
+    let streaming = true;
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      clearTimeout(quiet);
+    });
+    // While the stream is open, each quiet spell ends in one look at the BFF, for as long as the link
+    // is live (pending, or linked and so still to be unlinked). A failed look changes nothing.
+    const hush = (status: string = 'pending'): void => {
+      clearTimeout(quiet);
+      if (streaming && !signal.aborted && (status === 'pending' || status === 'linked'))
+        quiet = setTimeout(
+          () => void client.getLink(linkId, { signal }).then(seen, () => hush(status)),
+          statusTimings.quiet,
+        );
+    };
     const seen = (view: LinkView): void => {
       if (signal.aborted) return;
       // The time limit is for the buyer; a link that is no longer pending has had its answer.
       if (view.status !== 'pending') clearTimeout(timer);
       onView(view);
+      hush(view.status);
     };
+    hush();
     // No stream (a proxy, an older BFF) or a broken one: polling takes over.
     const ended = await client.watchLink(linkId, { signal, onStatus: seen }).then(
       () => true,
       () => false,
     );
+    streaming = false;
+    clearTimeout(quiet);
     if (signal.aborted || (ended && onEnd?.())) return current.abort();
     for (
       let delay = statusTimings.firstPoll;

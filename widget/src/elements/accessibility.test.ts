@@ -2,8 +2,10 @@ import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import type { AxeResults, RunOptions } from 'axe-core';
 import { assert, assertEqual } from '../../test-support/assert.ts';
 import {
+  labelOf,
   mountSignup,
   mountSsoLink,
+  mountWallet,
   nextEvent,
   shadowButton,
   shadowLink,
@@ -85,6 +87,40 @@ async function signupIn(state: string): Promise<LinkgateElement> {
   return settled(element, state);
 }
 
+/**
+ * The wallet element in `state`: a service that links at its page (pending waits there), and, for
+ * unavailable, one that links only in its app, on a page that has no way to get its code.
+ */
+async function walletIn(state: string): Promise<LinkgateElement> {
+  const answers = {
+    working: [
+      { json: { link: null, flow: 'page', name: 'EasyPay' } },
+      { status: 201, json: { linkId: 'lnk_slow', status: 'pending' }, delayMs: 10_000 },
+    ],
+    failed: [
+      { json: { link: null, flow: 'page', name: 'EasyPay' } },
+      errorAnswer(503, 'PROVIDER_UNAVAILABLE', 'Later.', true),
+    ],
+  }[state];
+  const bff = await fakeLinkBff({}, ...(answers ?? []));
+  const attributes = { 'api-base': bff.apiBase, 'session-token': 'tok-1' };
+  if (state === 'unavailable') {
+    const element = await mountWallet({ provider: 'vodapay', ...attributes });
+    return settled(element, 'unavailable');
+  }
+  const element = await mountWallet({
+    provider: state === 'linked' ? 'fintech33' : 'easypay',
+    ...attributes,
+  });
+  // Ready once the BFF has said how the service links: its label then names it.
+  await waitFor(() => labelOf(element) !== 'Link wallet', 'the label naming the service');
+  await settled(element, 'idle');
+  const pending = state === 'cancelled' && nextEvent(element, 'linkgate-pending');
+  if (state !== 'idle') shadowButton(element).click();
+  if (pending) await bff.setStatus((await pending).detail.linkId, 'cancelled');
+  return settled(element, state);
+}
+
 /** The marketplace link in `state`. */
 async function ssoLinkIn(state: string): Promise<LinkgateElement> {
   if (state === 'unavailable') return mountSsoLink({ provider: 'igv', 'session-token': 't' });
@@ -104,6 +140,11 @@ const cases: Array<[string, string[], (state: string) => Promise<LinkgateElement
     'linkgate-codegrant-signup',
     ['idle', 'working', 'pending', 'linked', 'failed', 'cancelled', 'unavailable'],
     signupIn,
+  ],
+  [
+    'linkgate-connect-wallet',
+    ['idle', 'working', 'pending', 'linked', 'failed', 'cancelled', 'unavailable'],
+    walletIn,
   ],
   ['linkgate-sso-link', ['idle', 'working', 'failed', 'unavailable'], ssoLinkIn],
 ];

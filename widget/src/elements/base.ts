@@ -1,5 +1,4 @@
 import { ReactiveElement, type PropertyDeclarations, type PropertyValues } from '@lit/reactive-element';
-import { render, type TemplateResult } from 'lit/html.js';
 import { LinkgateClient } from '../client.ts';
 import { LinkgateReadyEvent } from '../events.ts';
 import { resolveLocale, type Locale } from '../i18n.ts';
@@ -10,8 +9,9 @@ export type ElementState = 'idle' | 'working' | 'pending' | 'linked' | 'failed' 
 /**
  * What every Linkgate element shares: the `api-base`, `session-token` and `locale` attributes, the
  * `sessionTokenProvider` property, the reflected `state`, and `linkgate-ready` after the first render.
- * A Lit ReactiveElement that renders its lit-html template itself: what LitElement adds on top (and
- * the `lit` entry point brings along) costs bytes the CDN bundle's budget does not have.
+ * A Lit ReactiveElement (reactive properties, controllers, adopted styles) without lit-html: each
+ * element builds its shadow DOM once from nodes and updates it in place (dom.ts), which keeps the
+ * CDN bundle within its budget and leaves no markup parsing anywhere in the widget.
  */
 export abstract class LinkgateElement extends ReactiveElement {
   static override properties: PropertyDeclarations = {
@@ -87,13 +87,18 @@ export abstract class LinkgateElement extends ReactiveElement {
       this.#session += 1;
   }
 
-  /** The element's shadow DOM, rendered after each update. */
-  protected abstract render(): TemplateResult;
+  /** Brings the shadow DOM up to date; made by build() on the first update. */
+  #render: (() => void) | undefined;
+
+  /**
+   * Builds the element's shadow DOM into `root` (with dom.ts, never from markup) and returns what
+   * brings it up to date, called after every update: it sets only what changed.
+   */
+  protected abstract build(root: HTMLElement | DocumentFragment): () => void;
 
   protected override update(changed: PropertyValues<this>): void {
-    const template = this.render();
     super.update(changed);
-    render(template, this.renderRoot, { host: this });
+    (this.#render ??= this.build(this.renderRoot))();
   }
 
   protected override firstUpdated(): void {

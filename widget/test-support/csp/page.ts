@@ -8,13 +8,17 @@ import { errorAnswer, fakeBff, fakeLinkBff, freshCode } from '../fake-bff.ts';
 export interface CspReport {
   /** The policy as the page declares it. */
   policy: string;
-  /** lit-html copies evaluated on the page. */
+  /** lit-html copies evaluated on the page: the second copy's only (the widget renders without it). */
   litHtmlCopies: number;
+  /** Copies of Lit's ReactiveElement on the page: the widget's and the second copy's. */
+  reactiveElementCopies: number;
   secondCopyText: string;
   navigated: string[];
   errorMessage: string;
   /** The sign-up element after its launch: state, button label and status text. */
   signup: { state: string; label: string; status: string };
+  /** The wallet element after linking at once (a `direct` service): state and button label. */
+  wallet: { state: string; label: string };
   /** Violations (events, then Reporting API) while rendering and activating. */
   violations: string[];
   reports: string[];
@@ -31,6 +35,7 @@ export interface CspReport {
 declare global {
   interface Window {
     litHtmlVersions?: string[];
+    reactiveElementVersions?: string[];
   }
 }
 
@@ -84,10 +89,12 @@ async function renderAndActivate(report: CspReport): Promise<void> {
   await settle();
 
   await renderSignup(report);
+  await renderWallet(report);
 
   report.secondCopyText = second.shadowRoot?.textContent ?? '';
   report.errorMessage = link.shadowRoot?.querySelector('[part="message"]')?.textContent ?? '';
   report.litHtmlCopies = window.litHtmlVersions?.length ?? 0;
+  report.reactiveElementCopies = window.reactiveElementVersions?.length ?? 0;
   report.violations = [...violations];
   report.reports = [...takeReports()];
 }
@@ -117,6 +124,25 @@ async function renderSignup(report: CspReport): Promise<void> {
   };
 }
 
+/** The wallet element, linked at once by a service that links directly: its label swaps to "linked". */
+async function renderWallet(report: CspReport): Promise<void> {
+  const bff = await fakeLinkBff({ offers: { direct: { flow: 'direct', name: '<b>Direct</b>' } } });
+  const wallet = document.createElement('linkgate-connect-wallet');
+  wallet.setAttribute('provider', 'direct');
+  wallet.setAttribute('api-base', bff.apiBase);
+  wallet.setAttribute('session-token', 't');
+  document.body.append(wallet);
+  const label = (): string => wallet.shadowRoot?.querySelector('[part="label"]')?.textContent ?? '';
+  while (label() !== 'Link <b>Direct</b>') await settle();
+  const linked = new Promise((resolve) =>
+    wallet.addEventListener('linkgate-linked', resolve, { once: true }),
+  );
+  wallet.shadowRoot?.querySelector('button')?.click();
+  await linked;
+  await wallet.updateComplete;
+  report.wallet = { state: wallet.getAttribute('state') ?? '', label: label() };
+}
+
 async function violateOnPurpose(report: CspReport): Promise<void> {
   const before = violations.length;
   try {
@@ -142,10 +168,12 @@ async function run(): Promise<CspReport> {
     policy:
       document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
     litHtmlCopies: 0,
+    reactiveElementCopies: 0,
     secondCopyText: '',
     navigated: [],
     errorMessage: '',
     signup: { state: '', label: '', status: '' },
+    wallet: { state: '', label: '' },
     violations: [],
     reports: [],
     proof: { innerHtmlThrew: false, scriptSrcThrew: false, inlineStyleApplied: true, violations: [] },

@@ -22,7 +22,7 @@ import { describe, it } from '../../../test-support/mocha.ts';
 import { LinkgateClient } from '../../client.ts';
 import type { LinkgateCodegrantSignup } from './codegrant-signup.ts';
 
-const check = 'GET /v1/links?provider=pingpong&paymentMethod=AlipayHK';
+const check = 'GET /v1/links?provider=pingpong&paymentMethod=AlipayHK&locale=en';
 
 /** A link of the buyer whose session is `token`, made linked elsewhere (another tab, say). */
 async function linkedElsewhere(bff: FakeLinkBff, token: string): Promise<string> {
@@ -70,7 +70,7 @@ describe('linkgate-codegrant-signup knows where the buyer stands', () => {
     const [, checkRequest] = await bff.requests();
     assertEqual(
       [checkRequest?.method, checkRequest?.route, checkRequest?.authorization],
-      ['GET', '/v1/links?provider=pingpong&paymentMethod=AlipayHK', 'Bearer tok-1'],
+      ['GET', '/v1/links?provider=pingpong&paymentMethod=AlipayHK&locale=en', 'Bearer tok-1'],
       'the check, with the session bearer token',
     );
 

@@ -1,10 +1,10 @@
 import type { PropertyDeclarations, PropertyValues } from '@lit/reactive-element';
-import { html, nothing, type TemplateResult } from 'lit/html.js';
 import { LaunchController } from '../../controllers/launch.ts';
 import { LinkgateErrorEvent, LinkgateRedirectEvent, LinkgateStartEvent } from '../../events.ts';
 import { statusText, textsFor } from '../../i18n.ts';
 import { checkRedirect, pageNavigation, type OpenedTab } from '../../navigation.ts';
 import { LinkgateElement, defineElement } from '../base.ts';
+import { attr, h, text } from '../dom.ts';
 import { ssoLinkStyles } from './sso-link.styles.ts';
 
 /** A path on the provider's site: one leading slash, never `//host` or `/\host`. */
@@ -77,29 +77,29 @@ export class LinkgateSsoLink extends LinkgateElement {
     this.state = this.#destination() && !disabled ? this.#launch.state : 'unavailable';
   }
 
-  protected override render(): TemplateResult {
-    const { state } = this;
-    const locale = this.resolvedLocale;
-    const texts = textsFor(locale);
-    const unavailable = state === 'unavailable';
-    const newTabHint =
-      this.target === '_blank'
-        ? html`<span class="visually-hidden" lang=${locale}> ${texts.opensInNewTab}</span>`
-        : nothing;
-    return html`<a
-        part="link"
-        href=${unavailable ? nothing : '#'}
-        role=${unavailable ? 'link' : nothing}
-        aria-disabled=${unavailable ? 'true' : nothing}
-        aria-busy=${state === 'working' ? 'true' : nothing}
-        @click=${this.#onClick}
-        @auxclick=${this.#onAuxClick}
-        ><slot></slot>${newTabHint}${
-          state === 'working' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing
-        }</a
-      ><span part="message" role="status" lang=${locale}
-        >${statusText(locale, state, this.#launch.error) || nothing}</span
-      >`;
+  protected override build(root: HTMLElement | DocumentFragment): () => void {
+    const hint = h('span', { class: 'visually-hidden' });
+    const spinner = h('span', { class: 'spinner', 'aria-hidden': 'true' });
+    const link = h('a', { part: 'link' }, h('slot'), hint, spinner);
+    const message = h('span', { part: 'message', role: 'status' });
+    link.addEventListener('click', (event) => this.#onClick(event));
+    link.addEventListener('auxclick', (event) => this.#onAuxClick(event));
+    root.append(link, message);
+    return () => {
+      const { state } = this;
+      const locale = this.resolvedLocale;
+      const unavailable = state === 'unavailable';
+      attr(link, 'href', !unavailable && '#');
+      attr(link, 'role', unavailable && 'link');
+      attr(link, 'aria-disabled', unavailable && 'true');
+      attr(link, 'aria-busy', state === 'working' && 'true');
+      attr(hint, 'hidden', this.target !== '_blank' && '');
+      attr(hint, 'lang', locale);
+      text(hint, ` ${textsFor(locale).opensInNewTab}`);
+      attr(spinner, 'hidden', state !== 'working' && '');
+      attr(message, 'lang', locale);
+      text(message, statusText(locale, state, this.#launch.error));
+    };
   }
 
   #destination(): Destination | undefined {

@@ -1,4 +1,3 @@
-import { render } from 'lit/html.js';
 import { assertEqual } from '../../../test-support/assert.ts';
 import { track, unmountAll } from '../../../test-support/elements.ts';
 import { afterEach, describe, it } from '../../../test-support/mocha.ts';
@@ -7,11 +6,11 @@ import type { Locale } from '../../i18n.ts';
 import type { ElementState } from '../base.ts';
 import { walletButton } from './wallet-button.ts';
 
-/** The template rendered into a plain element; what the buyer sees and what assistive technology reads. */
+/** The button built into a plain element and shown; what the buyer sees and what assistive technology reads. */
 function shown(state: ElementState, locale: Locale, name: string, error?: LinkgateError) {
   const root = track(document.createElement('div'));
   document.body.append(root);
-  render(walletButton({ state, locale, name, error, onClick: () => undefined }), root);
+  walletButton(root, () => undefined)({ state, locale, name, error });
   const part = (name: string): HTMLElement => root.querySelector(`[part="${name}"]`) as HTMLElement;
   return {
     mark: part('mark').textContent,
