@@ -22,9 +22,18 @@ export interface SsoRedirect {
 export const linkStatuses = ['pending', 'linked', 'failed', 'cancelled', 'expired', 'unlinked'] as const;
 export type LinkStatus = (typeof linkStatuses)[number];
 
+/**
+ * How a provider links (the BFF says): `page`, at the provider's page (a popup, or this page goes
+ * there); `app-code`, with a one-time code from the app the page runs in; `direct`, at once.
+ */
+export const linkFlows = ['page', 'app-code', 'direct'] as const;
+export type LinkFlow = (typeof linkFlows)[number];
+
 export interface LinkRequest {
   provider: string;
   paymentMethod?: string | undefined;
+  /** The app's one-time code, for a provider whose flow is `app-code`. */
+  authCode?: string | undefined;
   /** The page to come back to when the provider's page was not opened in a popup. */
   returnTo?: string | undefined;
 }
@@ -40,6 +49,13 @@ export interface LinkView {
   provider: string;
   status: LinkStatus;
   error?: { code: string; message: string };
+}
+
+/** Where the buyer stands with a provider (or wallet), how it links, and its name as buyers know it. */
+export interface CurrentLink {
+  link: LinkView | null;
+  flow: LinkFlow;
+  name: string;
 }
 
 export interface WatchOptions extends RequestOptions {
@@ -88,22 +104,23 @@ export class LinkgateClient {
 
   /**
    * The buyer's current link with `provider` (and `paymentMethod`, the wallet, where given): the newest
-   * `linked` one, else the newest `pending` one, else null.
+   * `linked` one, else the newest `pending` one, else null; with how the provider links and its name.
    */
   async currentLink(
     provider: string,
     paymentMethod?: string,
     { signal }: RequestOptions = {},
-  ): Promise<LinkView | null> {
+  ): Promise<CurrentLink> {
     const query = new URLSearchParams({ provider });
     if (paymentMethod) query.set('paymentMethod', paymentMethod);
-    const { link } = read(await this.#json('GET', `/v1/links?${query}`, signal), {
+    const { link, ...offer } = read(await this.#json('GET', `/v1/links?${query}`, signal), {
       link: (value): value is unknown => value === null || isRecord(value),
+      flow: (value): value is LinkFlow => (linkFlows as readonly unknown[]).includes(value),
+      name: isString,
     });
-    if (link === null) return null;
-    const view = readLinkView(link);
-    if (view.provider !== provider) throw badResponse();
-    return view;
+    const view = link === null ? null : readLinkView(link);
+    if (view && view.provider !== provider) throw badResponse();
+    return { link: view, ...offer };
   }
 
   /**

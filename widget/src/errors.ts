@@ -1,5 +1,5 @@
 /** What the buyer is told happened, and what to do next (TEXTS.md: every message says both). */
-export type Happened = 'wrong' | 'unavailable' | 'session' | 'network';
+export type Happened = 'wrong' | 'declined' | 'busy' | 'slow' | 'unavailable' | 'session' | 'network';
 export type Next = 'again' | 'later' | 'other' | 'reload';
 
 /**
@@ -13,9 +13,9 @@ const advice = {
   FORBIDDEN_ORIGIN: ['unavailable', 'other'],
   NOT_FOUND: ['wrong', 'again'],
   CONFLICT: ['wrong', 'again'],
-  RATE_LIMITED: ['wrong', 'later'],
-  PROVIDER_REJECTED: ['unavailable', 'other'],
-  PROVIDER_UNAVAILABLE: ['wrong', 'later'],
+  RATE_LIMITED: ['busy', 'later'],
+  PROVIDER_REJECTED: ['declined', 'other'],
+  PROVIDER_UNAVAILABLE: ['busy', 'later'],
   PROVIDER_DISABLED: ['unavailable', 'other'],
   INTERNAL: ['wrong', 'later'],
   /** The request got no HTTP answer: offline, DNS, CORS refusal, TLS. Retryable. */
@@ -25,7 +25,7 @@ const advice = {
   /** The redirect URL is not one this page may navigate to (not absolute https:, see navigation.ts). */
   UNSAFE_REDIRECT: ['unavailable', 'other'],
   /** A link stayed pending past the element's time limit, or the BFF expired it. Retryable. */
-  TIMEOUT: ['wrong', 'again'],
+  TIMEOUT: ['slow', 'again'],
 } as const satisfies Record<string, readonly [Happened, Next]>;
 
 export type LinkgateErrorCode = keyof typeof advice;

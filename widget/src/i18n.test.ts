@@ -74,6 +74,36 @@ describe('i18n', () => {
     );
   });
 
+  it('says what the service did: declined, not responding, or too slow', () => {
+    const texts = (code: string, retryable = false) =>
+      locales.map((locale) => errorText(locale, { code, retryable }));
+    assertEqual(
+      texts('PROVIDER_REJECTED'),
+      [
+        'The service declined. Please try another option.',
+        '서비스가 요청을 거절했습니다. 다른 방법을 이용해 주세요.',
+        '服務拒絕了要求。請選擇其他方式。',
+      ],
+      'a refusal',
+    );
+    const busy = [
+      "The service isn't responding. Please try again later.",
+      '서비스가 응답하지 않습니다. 잠시 후 다시 시도해 주세요.',
+      '服務沒有回應。請稍後再試。',
+    ];
+    assertEqual(texts('PROVIDER_UNAVAILABLE', true), busy, 'unavailable');
+    assertEqual(texts('RATE_LIMITED', true), busy, 'rate-limited');
+    assertEqual(
+      texts('TIMEOUT', true),
+      [
+        'This took too long. Please try again.',
+        '시간이 초과되었습니다. 다시 시도해 주세요.',
+        '處理時間過長。請再試一次。',
+      ],
+      'a timeout',
+    );
+  });
+
   it('uses the glossary: "link", never "sign up" or "connect"; the cancel is not an error', () => {
     const name = 'Wallet';
     const labels = locales.map((locale) => [textsFor(locale).link(name), textsFor(locale).linked(name)]);
@@ -121,7 +151,9 @@ describe('i18n', () => {
   it("shows wallet names in the locale's own form where it has one", () => {
     assertEqual(displayName('ko', 'Kakaopay'), '카카오페이', 'ko');
     assertEqual(displayName('en', 'Kakaopay'), 'Kakaopay', 'en');
-    assertEqual(displayName('zh-HK', 'AlipayHK'), 'AlipayHK', 'zh-HK, where the brand is written so');
+    assertEqual(displayName('zh-HK', 'AlipayHK'), '支付寶香港', 'zh-HK, AlipayHK');
+    assertEqual(displayName('zh-HK', 'Alipay'), '支付寶', 'zh-HK, Alipay');
+    assertEqual(displayName('zh-HK', 'GCash'), 'GCash', 'zh-HK, where the brand is written so');
     assertEqual(displayName('ko', 'toString'), 'toString', 'an inherited key is not a name');
   });
 });

@@ -16,6 +16,10 @@ export interface Texts {
   waiting(name: string): string;
   /** The buyer cancelled at the wallet or closed its window: not an error. */
   readonly cancelled: string;
+  /** Stands for the wallet's name until the BFF has said it. */
+  readonly wallet: string;
+  /** Why a wallet that links only inside its own app cannot be linked on this page, and what to do. */
+  appOnly(name: string): string;
   /** Wallet names in this locale's own form, where it has one; others are shown as given. */
   readonly names: Readonly<Record<string, string>>;
   /** After an error, what happened (ending with the space, if any, before what comes next)… */
@@ -31,9 +35,14 @@ const en: Texts = {
   linked: (name) => `${name} linked`,
   waiting: (name) => `Waiting for you to confirm in ${name}.`,
   cancelled: 'Linking cancelled. You can try again.',
+  wallet: 'wallet',
+  appOnly: (name) => `Only available in the ${name} app. Please open this page there.`,
   names: {},
   happened: {
     wrong: 'Something went wrong. ',
+    declined: 'The service declined. ',
+    busy: "The service isn't responding. ",
+    slow: 'This took too long. ',
     unavailable: "This isn't available right now. ",
     session: 'Your session has ended. ',
     network: "We can't reach the network. ",
@@ -53,9 +62,14 @@ const ko: Texts = {
   linked: (name) => `${name} 연결됨`,
   waiting: (name) => `${name}에서 승인해 주세요.`,
   cancelled: '연결이 취소되었습니다. 다시 시도할 수 있습니다.',
+  wallet: '간편결제',
+  appOnly: (name) => `${name} 앱에서만 연결할 수 있습니다. 앱에서 이 페이지를 열어 주세요.`,
   names: { Kakaopay: '카카오페이' },
   happened: {
     wrong: '문제가 발생했습니다. ',
+    declined: '서비스가 요청을 거절했습니다. ',
+    busy: '서비스가 응답하지 않습니다. ',
+    slow: '시간이 초과되었습니다. ',
     unavailable: '사용할 수 없습니다. ',
     session: '세션이 종료되었습니다. ',
     network: '네트워크에 연결할 수 없습니다. ',
@@ -75,9 +89,14 @@ const zhHK: Texts = {
   linked: (name) => `已連結 ${name}`,
   waiting: (name) => `正在等待你在 ${name} 確認。`,
   cancelled: '未完成連結，你可隨時再試。',
-  names: {},
+  wallet: '電子錢包',
+  appOnly: (name) => `只可在 ${name} 應用程式內連結。請在應用程式內開啟此頁。`,
+  names: { Alipay: '支付寶', AlipayHK: '支付寶香港' },
   happened: {
     wrong: '發生錯誤。',
+    declined: '服務拒絕了要求。',
+    busy: '服務沒有回應。',
+    slow: '處理時間過長。',
     unavailable: '暫時未能使用。',
     session: '登入時段已結束。',
     network: '未能連接網絡。',

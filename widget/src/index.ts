@@ -1,11 +1,15 @@
 // Importing this module defines every element (each element module defines itself).
 export { LinkgateSsoLink } from './elements/sso-link/sso-link.ts';
+export { LinkgateConnectWallet } from './elements/connect-wallet/connect-wallet.ts';
 export { LinkgateCodegrantSignup } from './elements/codegrant-signup/codegrant-signup.ts';
+export { WalletElement } from './elements/wallet-button/wallet-element.ts';
 export { LinkgateElement, type ElementState } from './elements/base.ts';
 export {
   LinkgateClient,
   linkStatuses,
   type CreatedLink,
+  type CurrentLink,
+  type LinkFlow,
   type LinkRequest,
   type LinkStatus,
   type LinkView,
@@ -14,7 +18,7 @@ export {
   type SsoRedirect,
   type WatchOptions,
 } from './client.ts';
-export type { LaunchMode, LinkState } from './controllers/link.ts';
+export type { LinkOffer, LinkState } from './controllers/link.ts';
 export { resumeParameter } from './controllers/resume.ts';
 export { LinkgateError, errorCodes, type LinkgateErrorCode } from './errors.ts';
 export {

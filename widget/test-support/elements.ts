@@ -1,7 +1,9 @@
 /* Mounting elements, watching their events and replacing navigation, for the element tests. */
 import '../src/elements/codegrant-signup/codegrant-signup.ts';
+import '../src/elements/connect-wallet/connect-wallet.ts';
 import '../src/elements/sso-link/sso-link.ts';
 import type { LinkgateCodegrantSignup } from '../src/elements/codegrant-signup/codegrant-signup.ts';
+import type { LinkgateConnectWallet } from '../src/elements/connect-wallet/connect-wallet.ts';
 import type { LinkgateSsoLink } from '../src/elements/sso-link/sso-link.ts';
 import { popupTimings } from '../src/controllers/popup.ts';
 import { statusTimings } from '../src/controllers/status.ts';
@@ -33,6 +35,20 @@ export async function mountSignup(
   label?: string,
 ): Promise<LinkgateCodegrantSignup> {
   const element = document.createElement('linkgate-codegrant-signup');
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  if (label !== undefined) element.textContent = label;
+  document.body.append(element);
+  mounted.push(element);
+  await element.updateComplete;
+  return element;
+}
+
+/** A `<linkgate-connect-wallet>` in the document; without `label` it shows its default one. */
+export async function mountWallet(
+  attributes: Record<string, string>,
+  label?: string,
+): Promise<LinkgateConnectWallet> {
+  const element = document.createElement('linkgate-connect-wallet');
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   if (label !== undefined) element.textContent = label;
   document.body.append(element);

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
  *
  *   POST /fake-bff/<id>/__answers   body [answer, …]: queued, one per request to the /v1 routes
  *   GET  /fake-bff/<id>/__requests  what the /v1 routes received, in order
- *   POST /fake-bff/<id>/__config    body {events?, providerPage?}: how links behave (see below)
+ *   POST /fake-bff/<id>/__config    body {events?, providerPage?, offers?}: how links behave (see below;
+ *                                 offers: {provider: {flow, name}} on top of the default ones)
  *   POST /fake-bff/<id>/__links/<linkId>   body {status, error?, quiet?}: the provider's notification
  *                                   arrived (quiet: the status changes, no stream hears of it)
  *   POST /fake-bff/<id>/__end-streams   ends every open event stream, as the BFF's time limit does
@@ -20,20 +21,25 @@ import { randomBytes } from 'node:crypto';
  *
  * With no answer queued, the link routes behave as the real BFF does (CONTRACT.md, "HTTP API"):
  *
- *   GET  /v1/links?provider=&paymentMethod=   200 {link}: the newest linked link of this bearer token
- *                                 with that provider (and wallet), else the newest pending one, else null
- *   POST /v1/links                201 {linkId, status: 'pending', redirectUrl: the fake provider page},
- *                                 or {linkId, status: 'linked'} when such a link is linked already
+ *   GET  /v1/links?provider=&paymentMethod=   200 {link, flow, name}: the newest linked link of this
+ *                                 bearer token with that provider (and wallet), else the newest pending
+ *                                 one, else null; how the provider links and its name (see `offers`)
+ *   POST /v1/links                by the provider's flow: `page`, 201 {linkId, status: 'pending',
+ *                                 redirectUrl: the fake provider page}; `direct`, 201 {linkId, status:
+ *                                 'linked'}; `app-code`, the same with an authCode (400 INVALID_REQUEST
+ *                                 without one; a code used before, or one starting with `expired`, is
+ *                                 502 PROVIDER_REJECTED); or {linkId, status: 'linked'} when such a
+ *                                 link is linked already
  *   GET  /v1/links/<linkId>       200 the link, or 404 NOT_FOUND
  *   GET  /v1/links/<linkId>/events   text/event-stream of the link at each change, with heartbeats,
  *                                 open while the link is pending or linked; config events 'off'
  *                                 answers 503 (no stream), 'break' drops the connection after the
  *                                 first event
- *   GET  /fake-bff/<id>/provider/pingpong?link=<linkId>   the provider's page; config providerPage
+ *   GET  /fake-bff/<id>/provider/<provider>?link=<linkId>   the provider's page; config providerPage
  *                                 'stay' (default) waits, 'return' goes to the return page,
  *                                 'cut-opener' sets window.opener = null first, 'coop' is served with
  *                                 Cross-Origin-Opener-Policy: same-origin and goes to the return page
- *   GET  /fake-bff/<id>/return/pingpong?link=<linkId>   the return page, as the real one: with an
+ *   GET  /fake-bff/<id>/return/<provider>?link=<linkId>   the return page, as the real one: with an
  *                                 opener, postMessage to the origin that created the link, then close;
  *                                 else go to returnTo with linkgate_link=<linkId> added to its query
  *   GET  /fake-bff/<id>/post?data=<json array>&to=<origin>[&sandbox=1]   posts each message of `data`
@@ -44,8 +50,19 @@ import { randomBytes } from 'node:crypto';
  * @typedef {{ linkId: string, provider: string, status: string, error?: unknown, origin: string,
  *   returnTo: string | undefined, streams: Set<import('node:http').ServerResponse> }} FakeLink
  * @typedef {{ answers: Array<Record<string, unknown>>, requests: Array<Record<string, string>>,
- *   config: { events?: string, providerPage?: string }, links: Map<string, FakeLink> }} Fake
+ *   config: { events?: string, providerPage?: string, offers?: Record<string, { flow: string, name: string }> },
+ *   links: Map<string, FakeLink>, usedCodes: Set<string> }} Fake
  */
+
+/**
+ * How each provider links, as the real BFF's providers do; any other provider links at a page and is
+ * named by its wallet (or its id).
+ */
+const offers = {
+  easypay: { flow: 'page', name: 'EasyPay' },
+  vodapay: { flow: 'app-code', name: 'VodaPay' },
+  fintech33: { flow: 'direct', name: '33 Fintech' },
+};
 
 /** @type {Map<string, Fake>} */
 const fakes = new Map();
@@ -65,7 +82,7 @@ export function fakeBffMiddleware() {
     }
     let fake = fakes.get(id);
     if (!fake) {
-      fake = { answers: [], requests: [], config: {}, links: new Map() };
+      fake = { answers: [], requests: [], config: {}, links: new Map(), usedCodes: new Set() };
       fakes.set(id, fake);
     }
     if (route === '/__answers') {
@@ -117,24 +134,36 @@ function links(ctx, fake, id, route, body) {
   const buyer = ctx.get('Authorization');
   if (ctx.method === 'GET' && route === '/v1/links') {
     const { provider, paymentMethod } = ctx.query;
-    ctx.body = { link: current(fake, buyer, provider, paymentMethod) ?? null };
+    const link = current(fake, buyer, provider, paymentMethod) ?? null;
+    ctx.body = { link, ...offerOf(fake, provider, paymentMethod) };
     return undefined;
   }
   if (ctx.method === 'POST' && route === '/v1/links') {
-    const { provider, paymentMethod, returnTo } = JSON.parse(body);
+    const { provider, paymentMethod, authCode, returnTo } = JSON.parse(body);
+    const { flow } = offerOf(fake, provider, paymentMethod);
+    // As the BFF: an app-code start without its code is refused before anything else.
+    if (flow === 'app-code' && authCode === undefined)
+      return refuse(ctx, 400, 'INVALID_REQUEST', 'This provider links with the app code.');
     const linked = current(fake, buyer, provider, paymentMethod);
-    ctx.status = 201;
     if (linked?.status === 'linked') {
       // As the BFF answers a start while the buyer's link is linked: that link, no provider page.
+      ctx.status = 201;
       ctx.body = { linkId: linked.linkId, status: 'linked' };
       return undefined;
     }
+    if (flow === 'app-code') {
+      const used = fake.usedCodes.has(authCode) || authCode.startsWith('expired');
+      fake.usedCodes.add(authCode);
+      if (used) return refuse(ctx, 502, 'PROVIDER_REJECTED', 'The code was used or has expired.');
+    }
     const linkId = `lnk_${randomBytes(16).toString('base64url')}`;
     const origin = ctx.get('Origin') || `http://${ctx.host}`;
-    const link = { linkId, provider, paymentMethod, buyer, status: 'pending', origin, returnTo };
+    const status = flow === 'page' ? 'pending' : 'linked';
+    const link = { linkId, provider, paymentMethod, buyer, status, origin, returnTo };
     fake.links.set(linkId, { ...link, streams: new Set() });
-    const redirectUrl = `http://${ctx.host}/fake-bff/${id}/provider/pingpong?link=${linkId}`;
-    ctx.body = { linkId, status: 'pending', redirectUrl };
+    const redirectUrl = `http://${ctx.host}/fake-bff/${id}/provider/${provider}?link=${linkId}`;
+    ctx.status = 201;
+    ctx.body = flow === 'page' ? { linkId, status, redirectUrl } : { linkId, status };
     return undefined;
   }
   const [, linkId, events] = /^\/v1\/links\/([^/]+)(\/events)?$/.exec(route) ?? [];
@@ -145,13 +174,7 @@ function links(ctx, fake, id, route, body) {
     ctx.body = 'Streaming is not available here.';
     return undefined;
   }
-  if (ctx.method !== 'GET' || !link) {
-    ctx.status = 404;
-    ctx.body = {
-      error: { code: 'NOT_FOUND', message: 'No such link.', retryable: false, requestId: 'req-test' },
-    };
-    return undefined;
-  }
+  if (ctx.method !== 'GET' || !link) return refuse(ctx, 404, 'NOT_FOUND', 'No such link.');
   if (!events) {
     ctx.body = view(link);
     return undefined;
@@ -196,19 +219,20 @@ async function pages(ctx, fake, id, route) {
     return undefined;
   }
   const link = fake.links.get(String(ctx.query.link));
+  const [, page, provider] = /^\/(provider|return)\/(\w+)$/.exec(route) ?? [];
   ctx.type = 'text/html';
-  if (route === '/provider/pingpong' && link) {
+  if (page === 'provider' && link?.provider === provider) {
     const act = fake.config.providerPage ?? 'stay';
-    const returnUrl = `/fake-bff/${id}/return/pingpong?link=${link.linkId}`;
+    const returnUrl = `/fake-bff/${id}/return/${provider}?link=${link.linkId}`;
     if (act === 'coop') ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
     const script =
       act === 'stay'
         ? ''
         : `${act === 'cut-opener' ? 'window.opener = null;' : ''} location.replace(${json(returnUrl)});`;
-    ctx.body = page('Fake PingPong sign-up', script);
-  } else if (route === '/return/pingpong' && link) {
+    ctx.body = html(`Fake ${provider} page`, script);
+  } else if (page === 'return' && link?.provider === provider) {
     const message = { source: 'linkgate', type: 'linkgate:return', linkId: link.linkId, status: link.status };
-    ctx.body = page(
+    ctx.body = html(
       'Returning to the shop',
       `if (window.opener) {
         window.opener.postMessage(${json(message)}, ${json(link.origin)});
@@ -226,10 +250,10 @@ async function pages(ctx, fake, id, route) {
       (window.opener ?? window.parent).postMessage(message, ${json(String(ctx.query.to))});
     }`;
     if (ctx.query.sandbox) ctx.set('Content-Security-Policy', 'sandbox allow-scripts');
-    ctx.body = page('Poster', script);
+    ctx.body = html('Poster', script);
   } else {
     ctx.status = 404;
-    ctx.body = page('Not found', '');
+    ctx.body = html('Not found', '');
   }
   return undefined;
 }
@@ -249,6 +273,18 @@ function current(fake, buyer, provider, paymentMethod) {
   return found && view(found);
 }
 
+/** How `provider` links and its name: the test's own offers first, then the defaults. */
+function offerOf(fake, provider, paymentMethod) {
+  const offer = fake.config.offers?.[provider] ?? offers[provider];
+  return offer ?? { flow: 'page', name: paymentMethod ?? provider };
+}
+
+function refuse(ctx, status, code, message) {
+  ctx.status = status;
+  ctx.body = { error: { code, message, retryable: false, requestId: 'req-test' } };
+  return undefined;
+}
+
 function view(link) {
   const { linkId, provider, status, error } = link;
   return error ? { linkId, provider, status, error } : { linkId, provider, status };
@@ -259,7 +295,7 @@ function json(value) {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-function page(title, script) {
+function html(title, script) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><p>${title}</p><script>${script}</script></body></html>`;
 }
 

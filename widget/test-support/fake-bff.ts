@@ -39,6 +39,8 @@ export interface LinkBffConfig {
   events?: 'on' | 'off' | 'break';
   /** What the fake provider's page does: `stay` (default), `return`, `cut-opener` or `coop`. */
   providerPage?: 'stay' | 'return' | 'cut-opener' | 'coop';
+  /** How providers link and their names, on top of the defaults (easypay, vodapay, fintech33). */
+  offers?: Record<string, { flow: string; name: string }>;
 }
 
 export interface FakeLinkBff extends FakeBff {
@@ -85,8 +87,8 @@ export async function requestsOnce(
   }
 }
 
-/** The answer to an element's check for the buyer's current link when there is none. */
-export const noCurrentLink: FakeAnswer = { json: { link: null } };
+/** The answer to a wallet element's check for the buyer's current link when there is none. */
+export const noCurrentLink: FakeAnswer = { json: { link: null, flow: 'page', name: 'AlipayHK' } };
 
 /** A 200 with a fresh one-time code; the default when the queue is empty. */
 export const freshCode: FakeAnswer = {};

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { CreatedLink, LinkView, LinkgateClient } from '../client.ts';
+import type { CreatedLink, CurrentLink, LinkFlow, LinkView, LinkgateClient } from '../client.ts';
 import { LinkgateError, toLinkgateError } from '../errors.ts';
 import {
   LinkgateCancelledEvent,
@@ -16,11 +16,8 @@ import { StatusController, statusTimings, timedOut, wait } from './status.ts';
 
 export type LinkState = 'idle' | 'working' | 'pending' | 'linked' | 'failed' | 'cancelled' | 'unavailable';
 
-/** `popup` when the provider's page opens in a popup, `redirect` when this page goes there instead. */
-export type LaunchMode = 'popup' | 'redirect';
-
-/** Creates the link; in `redirect` mode the request should carry `returnTo`, the page to come back to. */
-export type StartLink = (mode: LaunchMode, signal: AbortSignal) => Promise<CreatedLink>;
+/** How the BFF's answer to the current-link check says the provider links, and its name. */
+export type LinkOffer = Omit<CurrentLink, 'link'>;
 
 /** What an element links: a provider and, where the provider offers several, the wallet. */
 export interface LinkTarget {
@@ -33,6 +30,8 @@ export interface LinkOptions {
   client(): LinkgateClient;
   /** What the host links, or undefined while the host is unavailable. */
   target(): LinkTarget | undefined;
+  /** How the host's provider links before the BFF has said, where the host knows; else unknown. */
+  presumedFlow(): LinkFlow | undefined;
   /**
    * Names the buyer's session and what the host links: another value starts over (a new buyer must
    * never see the last one's link). Undefined while there is no session to ask the BFF with.
@@ -40,15 +39,22 @@ export interface LinkOptions {
   scope(): string | undefined;
   /** Where focus goes back when the popup closes or the link completes. */
   focusTarget(): HTMLElement | null | undefined;
+  /**
+   * The app's one-time code, for a provider that links with one: undefined when the buyer did not
+   * grant it, null where this page has no way to get one.
+   */
+  authCode(signal: AbortSignal): Promise<string | null | undefined>;
 }
 
 /**
  * Where the buyer stands with one provider (or wallet), and linking them there. On connect and for
- * each new session it asks the BFF for the buyer's current link (or resumes the one named in the URL
- * after a full-page redirect); a click launches a new link (popup, or a full-page redirect when the
- * popup is blocked); it follows the link's status at the BFF, which alone decides the outcome, and
- * keeps following a linked link so that an unlink made elsewhere turns it idle. Fires linkgate-start,
- * -pending, -redirect, -linked (also for a link found linked), -cancelled and -error on the host.
+ * each new session it asks the BFF for the buyer's current link, how the provider links and its name
+ * (and resumes the link named in the URL after a full-page redirect). A click launches a new link as
+ * the BFF said: at the provider's page in a popup (a full-page redirect when the popup is blocked, or
+ * when the answer had not arrived by the click), with the app's one-time code, or at once. It follows
+ * the link's status at the BFF, which alone decides the outcome, and keeps following a linked link so
+ * that an unlink made elsewhere turns it idle. Fires linkgate-start, -pending, -redirect, -linked (also
+ * for a link found linked), -cancelled and -error on the host.
  */
 export class LinkController implements ReactiveController {
   readonly #host: ReactiveControllerHost & HTMLElement;
@@ -58,6 +64,9 @@ export class LinkController implements ReactiveController {
   readonly #status: StatusController;
   #state: LinkState = 'idle';
   #error: LinkgateError | undefined;
+  #offer: LinkOffer | undefined;
+  /** What the offer is for: it is the provider's (or wallet's), the same for every buyer. */
+  #offerFor: string | undefined;
   /** The scope last checked; undefined while the host is out of the document. */
   #scope: string | undefined;
   /** Aborts whatever the controller is doing: a check, a launch, following a link. */
@@ -82,17 +91,24 @@ export class LinkController implements ReactiveController {
     return this.#error;
   }
 
+  /** How the provider links and its name, once the BFF has answered for the current target. */
+  get offer(): LinkOffer | undefined {
+    return this.#offerFor === targetKey(this.#options.target()) ? this.#offer : undefined;
+  }
+
   /** Call synchronously inside the click. While a link is in flight it brings its popup forward instead. */
-  launch(start: StartLink): void {
+  launch(): void {
     const target = this.#options.target();
     if (this.#busy()) return this.#popup.focus();
     if (!target || this.#state === 'linked') return;
     const signal = this.#begin();
-    // Opened first, inside the click: popup blockers refuse a window opened after an await.
-    const inPopup = this.#popup.open();
+    const flow = this.offer?.flow ?? this.#options.presumedFlow();
+    // Opened first, inside the click (popup blockers refuse a window opened after an await), and only
+    // for a provider's page: the other flows never flash an empty window.
+    const inPopup = flow === 'page' && this.#popup.open();
     this.#host.dispatchEvent(new LinkgateStartEvent());
     this.#set('working');
-    void this.#launch(target.provider, inPopup, start, signal);
+    void this.#launch(target, flow, inPopup, signal);
   }
 
   /** Asks the BFF again where the buyer stands; nothing while a link is being made or there is no session. */
@@ -128,20 +144,37 @@ export class LinkController implements ReactiveController {
 
   /** The link named in the URL after a redirect, if it is this provider's, else the buyer's current link. */
   async #check(signal: AbortSignal): Promise<void> {
-    const { provider = '', paymentMethod } = this.#options.target() ?? {};
+    const target = this.#options.target();
     const client = this.#options.client();
-    try {
-      const resumed = await this.#resume.take(client, provider, signal);
-      const link = resumed ?? (await client.currentLink(provider, paymentMethod, { signal }));
-      // A resumed link is followed as it is; of the current links only a linked one counts.
-      if (!signal.aborted)
-        this.#carryOn(resumed || link?.status === 'linked' ? link! : undefined, client, signal);
-    } catch (error) {
-      const refused = toLinkgateError(error);
+    // Both at once; a resumed link is carried on even when the check fails.
+    const [resumed, current] = await Promise.all([
+      this.#resume.take(client, target?.provider ?? '', signal),
+      this.#ask(client, target, signal).catch(toLinkgateError),
+    ]);
+    if (signal.aborted) return;
+    if (current instanceof LinkgateError) {
       // The BFF has the provider switched off: nothing to click then. Other failures leave the state
       // as it was; a click asks again, and shows what the BFF says then.
-      if (!signal.aborted && refused.code === 'PROVIDER_DISABLED') this.#failed(refused);
+      if (current.code === 'PROVIDER_DISABLED') this.#failed(current);
+      if (!resumed) return;
     }
+    // A resumed link is followed as it is; of the current links only a linked one counts.
+    const link = resumed ?? (current as CurrentLink).link;
+    this.#carryOn(resumed || link?.status === 'linked' ? link! : undefined, client, signal);
+  }
+
+  /** The current-link check; keeps how the provider links and its name. */
+  async #ask(
+    client: LinkgateClient,
+    target: LinkTarget | undefined,
+    signal: AbortSignal,
+  ): Promise<CurrentLink> {
+    const current = await client.currentLink(target?.provider ?? '', target?.paymentMethod, { signal });
+    if (!signal.aborted) {
+      this.#offer = { flow: current.flow, name: current.name };
+      this.#offerFor = targetKey(target);
+    }
+    return current;
   }
 
   /**
@@ -155,18 +188,33 @@ export class LinkController implements ReactiveController {
     if (status === 'pending' || status === 'linked') this.#follow(client, view!.linkId, signal);
   }
 
-  async #launch(provider: string, inPopup: boolean, start: StartLink, signal: AbortSignal): Promise<void> {
+  async #launch(
+    target: LinkTarget,
+    flow: LinkFlow | undefined,
+    inPopup: boolean,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { provider } = target;
+    const client = this.#options.client();
     let link: CreatedLink;
     let url: string | undefined;
     try {
-      link = await start(inPopup ? 'popup' : 'redirect', signal);
+      // Not known at the click: asked now. A provider's page then opens in this tab (no popup can open
+      // after an await), so the link carries the way back.
+      flow ??= (await this.#ask(client, target, signal)).flow;
+      const authCode = flow === 'app-code' ? await this.#options.authCode(signal) : undefined;
+      if (signal.aborted) return;
+      // No code: the buyer did not grant one (a cancel), or this page has no way to get one.
+      if (authCode === null) return this.#set('idle');
+      if (flow === 'app-code' && !authCode) return this.#cancelled();
+      const returnTo = flow === 'page' && !inPopup ? window.location.href : undefined;
+      link = await client.createLink({ ...target, authCode, returnTo }, { signal });
       url = link.redirectUrl && checkRedirect(link.redirectUrl, window.location.href);
     } catch (error) {
       return this.#fail(toLinkgateError(error), signal);
     }
     if (signal.aborted) return;
     const { linkId, status } = link;
-    const client = this.#options.client();
     if (status !== 'pending') {
       // The BFF answers a start while the buyer's link is linked with that link: nothing to show.
       this.#popup.close();
@@ -292,4 +340,8 @@ export class LinkController implements ReactiveController {
     this.#error = error;
     this.#host.requestUpdate();
   }
+}
+
+function targetKey(target: LinkTarget | undefined): string | undefined {
+  return target && `${target.provider} ${target.paymentMethod}`;
 }

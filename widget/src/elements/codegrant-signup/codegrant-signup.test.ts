@@ -280,7 +280,7 @@ describe('linkgate-codegrant-signup', () => {
     await element.updateComplete;
     assertEqual(fixture.popups[0]?.closed, true, 'the popup was closed');
     assertEqual(element.getAttribute('state'), 'failed', 'state');
-    assertEqual(statusOf(element).textContent, 'Something went wrong. Please try again.', 'status');
+    assertEqual(statusOf(element).textContent, 'This took too long. Please try again.', 'status');
   });
 
   it("reports a link that failed at the provider with the BFF's code, and closes the popup", async () => {
@@ -296,11 +296,7 @@ describe('linkgate-codegrant-signup', () => {
     );
     await element.updateComplete;
     assertEqual(fixture.popups[0]?.closed, true, 'the popup was closed');
-    assertEqual(
-      statusOf(element).textContent,
-      "This isn't available right now. Please try another option.",
-      'status',
-    );
+    assertEqual(statusOf(element).textContent, 'The service declined. Please try another option.', 'status');
   });
 
   it('closes the popup and reports the error when the link cannot be created, then starts again', async () => {
@@ -312,7 +308,11 @@ describe('linkgate-codegrant-signup', () => {
     await element.updateComplete;
     assertEqual(fixture.popups[0]?.closed, true, 'the popup was closed');
     assertEqual(element.getAttribute('state'), 'failed', 'state');
-    assertEqual(statusOf(element).textContent, 'Something went wrong. Please try again later.', 'text');
+    assertEqual(
+      statusOf(element).textContent,
+      "The service isn't responding. Please try again later.",
+      'text',
+    );
 
     await startLink(element);
     assertEqual(fixture.popups.length, 2, 'popups after the second click');
@@ -385,7 +385,7 @@ describe('linkgate-codegrant-signup', () => {
     const korean = await mountSignup(signupAttributes(bff, { 'payment-method': 'Kakaopay', locale: 'ko' }));
     assertEqual(labelOf(korean), '카카오페이 연결하기', 'ko label, with the Korean name');
     const chinese = await mountSignup(signupAttributes(bff, { locale: 'zh-HK' }));
-    assertEqual(labelOf(chinese), '連結 AlipayHK', 'zh-HK label');
+    assertEqual(labelOf(chinese), '連結 支付寶香港', 'zh-HK label, with the Chinese name');
 
     const slotted = await mountSignup(
       signupAttributes(bff, { 'payment-method': 'GCash' }),

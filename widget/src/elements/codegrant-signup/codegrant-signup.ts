@@ -1,8 +1,5 @@
-import type { PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
-import { LinkController } from '../../controllers/link.ts';
-import { displayName } from '../../i18n.ts';
-import { LinkgateElement, defineElement } from '../base.ts';
-import { walletButton } from '../wallet-button/wallet-button.ts';
+import { defineElement } from '../base.ts';
+import { WalletElement } from '../wallet-button/wallet-element.ts';
 import { codegrantSignupStyles } from './codegrant-signup.styles.ts';
 
 /**
@@ -10,7 +7,8 @@ import { codegrantSignupStyles } from './codegrant-signup.styles.ts';
  * popup at once inside the click (a blocked popup falls back to a full-page redirect, resumed on the
  * way back through `?linkgate_link=`). It reports `linked` only once the provider's notification has
  * reached the BFF; the buyer's own cancel, or a popup closed before the end, reports `cancelled`,
- * which is not an error.
+ * which is not an error. It is `<linkgate-connect-wallet>` for one of a provider's wallets: the same
+ * element (see WalletElement) with `payment-method` required.
  *
  * The element knows where the buyer stands: when it connects, and whenever it is handed another
  * `session-token` or `sessionTokenProvider` (another buyer, as far as it knows: whatever it showed or
@@ -74,65 +72,13 @@ import { codegrantSignupStyles } from './codegrant-signup.styles.ts';
  * @fires linkgate-error - `{code, message, retryable}` when the launch or the link failed, or the BFF
  *   refused the provider or wallet; `TIMEOUT` after 10 minutes without an outcome.
  */
-export class LinkgateCodegrantSignup extends LinkgateElement {
-  static override properties: PropertyDeclarations = {
-    provider: {},
-    paymentMethod: { attribute: 'payment-method' },
-  };
-
+export class LinkgateCodegrantSignup extends WalletElement {
   static override styles = codegrantSignupStyles;
 
-  declare provider: string | undefined;
-  declare paymentMethod: string | undefined;
+  protected override readonly walletRequired = true;
 
-  readonly #link = new LinkController(this, {
-    client: () => this.createClient(),
-    target: () =>
-      this.#available() ? { provider: this.provider ?? '', paymentMethod: this.paymentMethod } : undefined,
-    scope: () => {
-      const session = this.sessionScope;
-      return session && `${session} ${this.provider} ${this.paymentMethod}`;
-    },
-    focusTarget: () => this.renderRoot.querySelector('button'),
-  });
-
-  /** Asks the BFF again where the buyer stands; resolves once the state shows its answer. */
-  refresh(): Promise<void> {
-    return this.#link.refresh();
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    super.willUpdate(changed);
-    this.#link.sync();
-    this.state = this.#available() ? this.#link.state : 'unavailable';
-  }
-
-  protected override render(): TemplateResult {
-    const locale = this.resolvedLocale;
-    return walletButton({
-      state: this.state,
-      locale,
-      name: displayName(locale, this.paymentMethod ?? ''),
-      error: this.#link.error,
-      onClick: () => this.#onClick(),
-    });
-  }
-
-  #available(): boolean {
-    return !!this.provider && !!this.paymentMethod && this.hasUsableApiBase;
-  }
-
-  #onClick(): void {
-    const { provider = '', paymentMethod } = this;
-    const client = this.createClient();
-    this.#link.launch((mode, signal) =>
-      // Only a full-page redirect needs the way back; a popup reports to this page instead.
-      client.createLink(
-        { provider, paymentMethod, returnTo: mode === 'redirect' ? window.location.href : undefined },
-        { signal },
-      ),
-    );
-  }
+  /** A sign-up page, so a click opens its popup even before the BFF has answered. */
+  protected override readonly presumedFlow = 'page';
 }
 
 defineElement('linkgate-codegrant-signup', LinkgateCodegrantSignup);

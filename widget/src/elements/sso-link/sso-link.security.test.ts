@@ -104,7 +104,7 @@ describe('linkgate-sso-link under attack and faults', () => {
     assertEqual(known.detail.message, markup, 'the event keeps the message as a string');
     assertEqual(
       messageOf(element).textContent,
-      "This isn't available right now. Please try another option.",
+      'The service declined. Please try another option.',
       'text of a known code',
     );
 
@@ -221,7 +221,7 @@ describe('linkgate-sso-link under attack and faults', () => {
     assertEqual(messageOf(element).getAttribute('role'), 'status', 'the message is a live region');
     assertEqual(
       messageOf(element).textContent,
-      'Something went wrong. Please try again later.',
+      "The service isn't responding. Please try again later.",
       'message after the error',
     );
 

@@ -167,7 +167,11 @@ describe('linkgate-sso-link', () => {
     shadowLink(korean).click();
     await nextEvent(korean, 'linkgate-error');
     await korean.updateComplete;
-    assertEqual(messageOf(korean).textContent, '문제가 발생했습니다. 잠시 후 다시 시도해 주세요.', 'ko text');
+    assertEqual(
+      messageOf(korean).textContent,
+      '서비스가 응답하지 않습니다. 잠시 후 다시 시도해 주세요.',
+      'ko text',
+    );
 
     const section = track(document.createElement('section'));
     section.lang = 'zh-Hant-HK';
@@ -181,6 +185,6 @@ describe('linkgate-sso-link', () => {
     shadowLink(chinese).click();
     await nextEvent(chinese, 'linkgate-error');
     await chinese.updateComplete;
-    assertEqual(messageOf(chinese).textContent, '發生錯誤。請稍後再試。', 'zh-HK text');
+    assertEqual(messageOf(chinese).textContent, '服務沒有回應。請稍後再試。', 'zh-HK text');
   });
 });

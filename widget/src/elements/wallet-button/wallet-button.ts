@@ -11,6 +11,8 @@ export interface WalletButton {
   readonly name: string;
   /** The error while the state is failed or unavailable. */
   readonly error: LinkgateError | undefined;
+  /** What the status line says instead of the state's own text, if anything. */
+  readonly note?: string | undefined;
   onClick(): void;
 }
 
@@ -21,7 +23,7 @@ export interface WalletButton {
  * does not repeat (focus comes back to the button, whose new name is read out). Linked, it stays
  * focusable but `aria-disabled`; unavailable, it is `disabled`. The widget's texts carry their `lang`.
  */
-export function walletButton({ state, locale, name, error, onClick }: WalletButton): TemplateResult {
+export function walletButton({ state, locale, name, error, note, onClick }: WalletButton): TemplateResult {
   const texts = textsFor(locale);
   const busy = state === 'working' || state === 'pending';
   const linked = state === 'linked';
@@ -38,6 +40,6 @@ export function walletButton({ state, locale, name, error, onClick }: WalletButt
       <span part="mark" class=${busy ? 'spinner' : nothing} aria-hidden="true">${mark}</span
       ><span part="label">${linked ? label : html`<slot>${label}</slot>`}</span></button
     ><span part="status" role="status" lang=${locale}
-      >${statusText(locale, state, error, name) || nothing}</span
+      >${note ?? (statusText(locale, state, error, name) || nothing)}</span
     >`;
 }
