@@ -188,7 +188,15 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
     secrets: learned,
   });
   const returns = new LinkReturns({ registry, store: lazyStore, keyring, clock, events, logger });
-  const notifications = new Notifications({ registry, store: lazyStore, keyring, clock, events });
+  const notifications = new Notifications({
+    registry,
+    store: lazyStore,
+    keyring,
+    clock,
+    events,
+    logger,
+    metrics,
+  });
   const leaseMs = config.deadlineMs + LEASE_MARGIN_MS;
   const reconciler = new Reconciler({
     registry,

@@ -11,11 +11,21 @@ const MIN_LENGTH = 4;
 /** How long a secret learned in one request stays scrubbed from every line of the process. */
 const DEFAULT_KEEP_MS = 30 * 60 * 1000;
 const DEFAULT_CAPACITY = 20_000;
+/** JSON's own words: never a secret, and everywhere in a log line. */
+const JSON_WORDS = new Set(['null', 'true', 'false']);
 
 /** The forms a value takes inside a JSON log line (quotes, backslashes and controls escaped). */
 function formsOf(value: string): string[] {
   const escaped = JSON.stringify(value).slice(1, -1);
   return escaped === value ? [value] : [value, escaped];
+}
+
+function unescape(escaped: string): string {
+  try {
+    return JSON.parse(`"${escaped}"`) as string;
+  } catch {
+    return escaped;
+  }
 }
 
 /** Every string leaf of a JSON text, or the text itself when it is not JSON. */
@@ -68,7 +78,7 @@ export class LogSecrets implements SecretWitness {
   }
 
   remember(value: string): void {
-    if (value.length < MIN_LENGTH) return;
+    if (value.length < MIN_LENGTH || JSON_WORDS.has(value)) return;
     const scope = this.request.getStore();
     const until = this.now() + this.keepMs;
     for (const form of formsOf(value)) {
@@ -88,7 +98,10 @@ export class LogSecrets implements SecretWitness {
     const now = this.now();
     const found: string[] = [];
     const look = (value: string) => {
-      if (line.includes(value)) found.push(value);
+      if (!line.includes(value)) return;
+      found.push(value);
+      // An escaped form matched the line: inside the parsed object the value reads unescaped.
+      if (value.includes('\\')) found.push(unescape(value));
     };
     this.configured.forEach(look);
     this.request.getStore()?.forEach(look);
@@ -96,9 +109,25 @@ export class LogSecrets implements SecretWitness {
       if (until > now) look(value);
       else this.kept.delete(value);
     }
+    if (found.length === 0) return line;
     // Longest first, so a value is not half-replaced through a shorter one inside it.
-    let safe = line;
-    for (const value of found.sort((a, b) => b.length - a.length)) safe = safe.split(value).join('[secret]');
-    return safe;
+    found.sort((a, b) => b.length - a.length);
+    const replace = (text: string) => found.reduce((safe, value) => safe.split(value).join('[secret]'), text);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return replace(line);
+    }
+    // Inside the log object, so a secret that is a number or spans a quote leaves valid JSON behind.
+    const visit = (node: unknown): unknown => {
+      if (typeof node === 'string') return replace(node);
+      if (typeof node === 'number') return found.includes(String(node)) ? '[secret]' : node;
+      if (Array.isArray(node)) return node.map(visit);
+      if (node && typeof node === 'object')
+        return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, visit(value)]));
+      return node;
+    };
+    return `${JSON.stringify(visit(parsed))}${line.endsWith('\n') ? '\n' : ''}`;
   }
 }

@@ -80,6 +80,10 @@ export class Metrics {
     'linkgate_webhook_failures_total',
     'Webhook attempts that failed, by reason (http_status, redirect, timeout, network).',
   );
+  readonly deadLetters = new Counter(
+    'linkgate_notifications_dead_lettered_total',
+    'Authentic provider notifications that could not be read, acknowledged and kept sealed, by provider.',
+  );
   readonly webhookGaveUp = new Counter(
     'linkgate_webhook_given_up_total',
     'Webhook events no longer retried after their retry window.',
@@ -106,6 +110,7 @@ export class Metrics {
       this.webhookDeliveries,
       this.webhookFailures,
       this.webhookGaveUp,
+      this.deadLetters,
     ].map((m) => m.render());
     for (const render of this.gauges.values()) parts.push(render());
     return `${parts.join('\n')}\n`;

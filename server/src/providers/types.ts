@@ -123,6 +123,11 @@ export interface ParsedNotification {
   /** Identical deliveries share this key; a repeated one changes nothing. */
   dedupeKey: string;
   change: NotificationChange | undefined;
+  /**
+   * Set when the notification is authentic but its content cannot be read (not the shape the
+   * provider documents): it is acknowledged and kept sealed as a dead letter, never applied.
+   */
+  unreadable?: string;
 }
 
 /** Receiving a provider's notifications, verified on the raw body before anything is read. */

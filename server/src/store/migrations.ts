@@ -105,4 +105,14 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX webhook_events_due ON webhook_events(status, next_attempt_at);
    CREATE INDEX webhook_events_by_age ON webhook_events(created_at);`,
+  // Authentic notifications that could not be read: acknowledged once, kept sealed for a person to look at.
+  `CREATE TABLE dead_letters (
+     provider TEXT NOT NULL,
+     dedupe_key TEXT NOT NULL,
+     received_at BIGINT NOT NULL,
+     reason TEXT NOT NULL,
+     body_sealed TEXT NOT NULL,
+     PRIMARY KEY (provider, dedupe_key)
+   );
+   CREATE INDEX dead_letters_by_age ON dead_letters(received_at);`,
 ];

@@ -39,6 +39,13 @@ export interface Schema {
     locale: string | null;
   };
   notifications: { provider: string; dedupe_key: string; received_at: number };
+  dead_letters: {
+    provider: string;
+    dedupe_key: string;
+    received_at: number;
+    reason: string;
+    body_sealed: string;
+  };
   payments: {
     payment_id: string;
     merchant_user_id: string;

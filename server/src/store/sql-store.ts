@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { SqlDriver } from './driver.ts';
 import type { Coordination } from './coordination.ts';
+import * as deadLetters from './dead-letter-queries.ts';
 import { claimKey, DEFAULT_LEASE_MS } from './idempotency.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { moveLink, movePayment, type LinkPatch } from './moves.ts';
@@ -9,6 +10,7 @@ import * as more from './payment-queries.ts';
 import { PreparedQueries } from './prepared.ts';
 import * as queries from './queries.ts';
 import type {
+  DeadLetter,
   IdempotencyClaim,
   LinkRow,
   LinkStatus,
@@ -186,6 +188,14 @@ export class SqlStore implements Store {
       if (moved) await this.outbox.recordPayment(prepared, moved, at);
       return { duplicate: false, changed: moved !== undefined, paymentId: payment.paymentId };
     });
+  }
+
+  async recordDeadLetter(letter: DeadLetter): Promise<boolean> {
+    return (await this.prepared.changes(deadLetters.insertDeadLetter, letter)) === 1;
+  }
+
+  async listDeadLetters(provider: string): Promise<DeadLetter[]> {
+    return this.prepared.all(deadLetters.deadLettersOf, provider);
   }
 
   async insertPayment(row: PaymentRow): Promise<void> {

@@ -80,6 +80,17 @@ export interface PaymentRow {
   checks?: number;
 }
 
+/** An authentic notification whose content could not be read: never applied, never retried. */
+export interface DeadLetter {
+  provider: string;
+  dedupeKey: string;
+  receivedAt: number;
+  /** What could not be read, in our words (never the provider's content). */
+  reason: string;
+  /** The raw body, sealed: it may carry a token or personal data. */
+  bodySealed: string;
+}
+
 /** A state change a provider notification asks for; applied only if it moves forward. */
 export type NotifiedChange =
   | {
@@ -222,6 +233,11 @@ export interface Store {
     at: number,
     change: NotifiedChange | undefined,
   ): Promise<{ duplicate: boolean; changed: boolean; linkId?: string; paymentId?: string }>;
+
+  /** Keeps an authentic notification that could not be read; false when it was kept before. */
+  recordDeadLetter(letter: DeadLetter): Promise<boolean>;
+  /** The dead letters of a provider, oldest first. */
+  listDeadLetters(provider: string): Promise<DeadLetter[]>;
 
   insertPayment(row: PaymentRow): Promise<void>;
   getPayment(paymentId: string): Promise<PaymentRow | undefined>;

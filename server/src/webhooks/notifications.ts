@@ -2,6 +2,8 @@ import type { Clock } from '../clock.ts';
 import type { DataKeyring } from '../crypto/sealed.ts';
 import { LinkgateError } from '../errors.ts';
 import type { LinkEvents } from '../links/events.ts';
+import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { sealLinkSecret } from '../links/links.ts';
 import { LINK_FROM } from '../links/status.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
@@ -20,6 +22,8 @@ export class Notifications {
       keyring: DataKeyring;
       clock: Clock;
       events: LinkEvents;
+      logger: Logger;
+      metrics: Metrics;
     },
   ) {}
 
@@ -27,6 +31,10 @@ export class Notifications {
     const adapter = this.deps.registry.resolve(providerId);
     if (!adapter.notifications) throw new LinkgateError('NOT_FOUND');
     const parsed = adapter.notifications.parse(rawBody, headers);
+    if (parsed.unreadable !== undefined) {
+      await this.deadLetter(adapter.id, parsed.dedupeKey, parsed.unreadable, rawBody);
+      return { ack: adapter.notifications.ack, duplicate: false, changed: false };
+    }
     const change = this.toStored(adapter.id, parsed.change);
     const result = await this.deps.store.applyNotification(
       adapter.id,
@@ -36,6 +44,26 @@ export class Notifications {
     );
     if (result.changed && result.linkId) this.deps.events.publish(result.linkId);
     return { ack: adapter.notifications.ack, ...result };
+  }
+
+  /**
+   * Authentic but unreadable: answering an error would make the provider send it again for ever,
+   * and guessing at it could change state wrongly. It is acknowledged, kept sealed for a person,
+   * logged at error and counted.
+   */
+  private async deadLetter(provider: string, dedupeKey: string, reason: string, rawBody: Buffer) {
+    const { store, keyring, clock, logger, metrics } = this.deps;
+    const bodySealed = keyring.seal(rawBody.toString('utf8'), `dead-letter:${provider}:${dedupeKey}`);
+    const fresh = await store.recordDeadLetter({
+      provider,
+      dedupeKey,
+      receivedAt: clock.now(),
+      reason,
+      bodySealed,
+    });
+    if (!fresh) return;
+    metrics.deadLetters.inc({ provider });
+    logger.error({ provider, reason }, 'authentic notification could not be read: kept as a dead letter');
   }
 
   private toStored(provider: string, change: NotificationChange | undefined): NotifiedChange | undefined {

@@ -46,6 +46,15 @@ describe('LogSecrets: scrubbing by value (SECURITY 20)', () => {
     expect(secrets.scrub(line)).toBe(JSON.stringify({ msg: '[secret] [secret] [secret] ab' }));
   });
 
+  it('leaves every line valid JSON: a secret that is a number, or JSON’s own words, never breaks it', () => {
+    const secrets = new LogSecrets();
+    secrets.rememberSealed(JSON.stringify({ userId: 611988160158890000, flag: true, none: null }));
+    const line = `${JSON.stringify({ id: 611988160158890000, ok: true, x: null, msg: 'user 611988160158890000' })}\n`;
+    const scrubbed = secrets.scrub(line);
+    expect(scrubbed.endsWith('\n')).toBe(true);
+    expect(JSON.parse(scrubbed)).toEqual({ id: '[secret]', ok: true, x: null, msg: 'user [secret]' });
+  });
+
   it('keeps configured secrets for good, and forgets the oldest learned ones past its capacity', () => {
     let now = 0;
     const secrets = new LogSecrets(() => now, 10, 2);

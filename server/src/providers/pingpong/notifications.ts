@@ -11,7 +11,9 @@ function unauthenticated(cause: string): LinkgateError {
 function businessOf(bizContent: unknown): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(String(bizContent ?? ''));
-    return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -46,8 +48,9 @@ export class PingPongNotifications implements NotificationCapability {
     // Identical deliveries carry identical signs: the sign names the notification.
     const dedupeKey = String(envelope['sign']).toUpperCase();
     const business = businessOf(envelope['bizContent']);
-    const requestId = String(business?.['requestId'] ?? '');
-    if (!business || !requestId) return { dedupeKey, change: undefined };
+    if (!business) return { dedupeKey, change: undefined, unreadable: 'bizContent is not a JSON object' };
+    const requestId = typeof business['requestId'] === 'string' ? business['requestId'] : '';
+    if (!requestId) return { dedupeKey, change: undefined, unreadable: 'bizContent names no requestId' };
     const status = String(business['status'] ?? '').toUpperCase();
     if (business['merchantTransactionId'] !== undefined) {
       if (status === 'SUCCESS')

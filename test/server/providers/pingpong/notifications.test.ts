@@ -1,4 +1,8 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../../../server/src/store/sqlite.ts';
 import { decodePingPongAnswer } from '../../../../server/src/providers/pingpong/codes.ts';
 import { pingpongSignOf } from '../../../../server/src/sandbox/pingpong/verify.ts';
 import { countChanges, getLink, postNotification, startLink } from '../../support/codegrant.ts';
@@ -53,5 +57,62 @@ describe('only the configured sign type is accepted (SECURITY 16)', () => {
     expect(() => answer(envelopeOf('{"a":1}', 'MD5'))).toThrow(
       expect.objectContaining({ code: 'PROVIDER_REJECTED' }),
     );
+  });
+});
+
+describe('authentic notifications that cannot be read (dead letters)', () => {
+  const metric = async (harness: Harness) => {
+    const text = await (
+      await fetch(`${harness.url}/metrics`, { headers: { authorization: `Bearer ${harness.config.apiKey}` } })
+    ).text();
+    return /linkgate_notifications_dead_lettered_total\{provider="pingpong"\} (\d+)/.exec(text)?.[1];
+  };
+
+  it('are acknowledged as PingPong expects, kept sealed, logged at error and counted, and change nothing', async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'linkgate-dead-')), 'dead.db');
+    h = await startHarness({ store: new SqliteStore(dbPath) });
+    const counter = countChanges(h);
+    const token = await h.session();
+    const started = await startLink(h, token);
+    const leaked = 'ppt_deadletter0secret0token00000';
+    const unreadable = ['not json', 'null', '[]', '{"status":"SUCCESS"}', `{"token":"${leaked}"`];
+    for (const bizContent of unreadable) {
+      const answer = await postNotification(h, JSON.stringify(envelopeOf(bizContent)));
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toBe('');
+    }
+    // PingPong delivers again: acknowledged once more, kept once.
+    const again = await postNotification(h, JSON.stringify(envelopeOf('not json')));
+    expect(again.status).toBe(200);
+
+    expect(counter.changes).toBe(0);
+    expect((await getLink(h, token, started.body['linkId'])).body['status']).toBe('pending');
+    const letters = await h.store.listDeadLetters('pingpong');
+    expect(letters.map((l) => l.reason).sort()).toEqual([
+      ...Array<string>(4).fill('bizContent is not a JSON object'),
+      'bizContent names no requestId',
+    ]);
+    for (const letter of letters) expect(letter.bodySealed).toMatch(/^v1\./);
+    const errors = h.logs.lines.map((l) => JSON.parse(l)).filter((l) => l.level === 50);
+    expect(errors).toHaveLength(unreadable.length);
+    expect(errors[0]).toMatchObject({
+      provider: 'pingpong',
+      msg: 'authentic notification could not be read: kept as a dead letter',
+    });
+    expect(await metric(h)).toBe(String(unreadable.length));
+    const bytes = [dbPath, `${dbPath}-wal`]
+      .filter(existsSync)
+      .map((p) => readFileSync(p).toString('latin1'))
+      .join('');
+    expect(bytes).toContain('bizContent names no requestId');
+    expect(bytes).not.toContain(leaked);
+    expect(h.logs.text()).not.toContain(leaked);
+  });
+
+  it('are never made of a notification that does not verify', async () => {
+    h = await startHarness();
+    const forged = { ...envelopeOf('not json'), sign: 'A'.repeat(64) };
+    expect((await postNotification(h, JSON.stringify(forged))).status).toBe(401);
+    expect(await h.store.listDeadLetters('pingpong')).toEqual([]);
   });
 });
