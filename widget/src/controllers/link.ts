@@ -177,20 +177,33 @@ export class LinkController implements ReactiveController {
       return this.#fail(toLinkgateError(error), signal);
     }
     if (signal.aborted) return;
-    const { provider } = target;
     const { linkId, status } = link;
     if (status !== 'pending') {
       // The BFF answers a start while the buyer's link is linked with that link: nothing to show.
       this.#popup.close();
-      return this.#carryOn({ linkId, provider, status }, client, signal);
+      return this.#carryOn({ linkId, provider: target.provider, status }, client, signal);
     }
     this.#set(status);
     this.#host.dispatchEvent(new LinkgatePendingEvent({ linkId }));
     if (url && !inPopup) {
-      this.#host.dispatchEvent(new LinkgateRedirectEvent({ provider }));
+      this.#host.dispatchEvent(new LinkgateRedirectEvent({ provider: target.provider }));
       // This page is leaving; the way back resumes the link.
       return pageNavigation.assign(url);
     }
+    await this.#watch(client, linkId, url, inPopup, signal);
+  }
+
+  /**
+   * A pending link on this page: the provider's page shown in the popup, if it has one, and the link
+   * followed to its outcome. A popup closed without finishing is a cancel.
+   */
+  async #watch(
+    client: LinkgateClient,
+    linkId: string,
+    url: string | undefined,
+    inPopup: boolean,
+    signal: AbortSignal,
+  ): Promise<void> {
     // Watched from now: a buyer may close the popup before it gets anywhere.
     const watched = inPopup && this.#popup.outcome(client.origin, linkId, signal);
     if (url) this.#popup.show(url);

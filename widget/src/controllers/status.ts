@@ -74,12 +74,10 @@ export class StatusController implements ReactiveController {
     const timer = timeout ? setTimeout(() => fail(timedOut()), statusTimings.timeout) : undefined;
     let quiet: ReturnType<typeof setTimeout> | undefined;
     let streaming = true;
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      clearTimeout(quiet);
-    });
+    signal.addEventListener('abort', () => clearTimeout(timer));
     // While the stream is open, each quiet spell ends in one look at the BFF, for as long as the link
-    // is live (pending, or linked and so still to be unlinked). A failed look changes nothing.
+    // is live (pending, or linked and so still to be unlinked). A failed look changes nothing. An
+    // abort ends the stream too, and with it the spells.
     const hush = (status: string = 'pending'): void => {
       clearTimeout(quiet);
       if (streaming && !signal.aborted && (status === 'pending' || status === 'linked'))
@@ -104,16 +102,27 @@ export class StatusController implements ReactiveController {
     streaming = false;
     clearTimeout(quiet);
     if (signal.aborted || (ended && onEnd?.())) return current.abort();
-    for (
-      let delay = statusTimings.firstPoll;
-      !signal.aborted;
-      delay = Math.min(delay * 2, statusTimings.maxPoll)
-    ) {
-      await wait(delay);
-      // Network trouble passes; an error that would come back on every poll ends the following.
-      await client.getLink(linkId, { signal }).then(seen, (error: unknown) => {
-        if (!toLinkgateError(error).retryable) fail(error);
-      });
-    }
+    await poll(client, linkId, signal, seen, fail);
+  }
+}
+
+/** Polls the link with a doubling backoff until `signal` aborts; an error that would come back ends it. */
+async function poll(
+  client: LinkgateClient,
+  linkId: string,
+  signal: AbortSignal,
+  seen: (view: LinkView) => void,
+  fail: (error: unknown) => void,
+): Promise<void> {
+  for (
+    let delay = statusTimings.firstPoll;
+    !signal.aborted;
+    delay = Math.min(delay * 2, statusTimings.maxPoll)
+  ) {
+    await wait(delay);
+    // Network trouble passes; an error that would come back on every poll ends the following.
+    await client.getLink(linkId, { signal }).then(seen, (error: unknown) => {
+      if (!toLinkgateError(error).retryable) fail(error);
+    });
   }
 }
