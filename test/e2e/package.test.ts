@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -77,6 +77,7 @@ afterAll(async () => {
     shop.kill('SIGTERM');
     await exited;
   }
+  rmSync(dir, { recursive: true, force: true });
 });
 
 async function shopPage(query = ''): Promise<Page> {
