@@ -18,7 +18,7 @@ export default {
     // CORS, the JSON body, the bearer and API key (browserCors … apiKeyAuth)
     'server/src/http/middleware.ts:56-122',
     // session authentication
-    'server/src/sessions/sessions.ts:11',
+    'server/src/sessions/sessions.ts:11-11',
     'server/src/sessions/sessions.ts:57-66',
     // notification verification
     'server/src/providers/pingpong/notifications.ts',

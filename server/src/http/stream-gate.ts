@@ -42,4 +42,9 @@ export class StreamGate {
   get count(): number {
     return this.total;
   }
+
+  /** Sessions holding a stream now: a session whose streams all closed is forgotten. */
+  get sessions(): number {
+    return this.bySession.size;
+  }
 }

@@ -73,3 +73,60 @@ describe('body size (SECURITY 10)', () => {
     expect((await h.browser('/v1/sso/igv', { token, body: fits })).status).toBe(200);
   });
 });
+
+describe('CORS, bodies and bearer tokens, exactly', () => {
+  const preflight = (origin: string) =>
+    fetch(`${h.url}/v1/sso/igv`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+
+  it('answers a listed preflight with exactly the methods, headers and cache it allows', async () => {
+    h = await startHarness();
+    const good = await preflight(SHOP_ORIGIN);
+    expect(good.status).toBe(204);
+    expect(good.headers.get('access-control-allow-methods')).toBe('GET, POST');
+    expect(good.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type');
+    expect(good.headers.get('access-control-max-age')).toBe('600');
+    // An unlisted one gets an empty answer with nothing a browser could use.
+    const bad = await preflight('https://evil.example');
+    expect(bad.status).toBe(204);
+    expect([...bad.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual([]);
+  });
+
+  it('says what is wrong with a body, and logs why', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const send = (headers: Record<string, string>, body: string) =>
+      fetch(`${h.url}/v1/sso/igv`, {
+        method: 'POST',
+        headers: { origin: SHOP_ORIGIN, authorization: `Bearer ${token}`, ...headers },
+        body,
+      });
+    const untyped = await send({}, '{"path":"/items/1"}');
+    expect(untyped.status).toBe(400);
+    expect(((await untyped.json()) as any).error.message).toBe('The body must be application/json.');
+    const broken = await send({ 'content-type': 'application/json' }, '{"path":');
+    expect(((await broken.json()) as any).error.message).toBe('The body is not valid JSON.');
+    // The parser's own reason goes to the log only, as the refusal's cause.
+    expect(h.logs.text()).toContain('The body is not valid JSON.: Unexpected end of JSON input');
+  });
+
+  it('takes a bearer token only as the whole Authorization header', async () => {
+    h = await startHarness();
+    const key = h.config.apiKey;
+    for (const authorization of [
+      `Bearer ${key} extra`,
+      `Basic Bearer ${key}`,
+      `xBearer ${key}`,
+      `Bearer  ${key}`,
+    ]) {
+      const answer = await fetch(`${h.url}/v1/users/buyer-1/links`, { headers: { authorization } });
+      expect(answer.status).toBe(401);
+    }
+    expect(
+      (await fetch(`${h.url}/v1/users/buyer-1/links`, { headers: { authorization: `Bearer ${key}` } }))
+        .status,
+    ).toBe(200);
+  });
+});

@@ -50,6 +50,9 @@ describe('PingPong sign (vectors/pingpong-sign.json)', () => {
     expect(pingpongVerify(md5, 's', 'SHA256')).toBe(false);
     expect(pingpongVerify(sha, 's', 'MD5')).toBe(false);
     expect(pingpongVerify(sha, 's', 'SHA256')).toBe(true);
+    // An envelope that names another type is refused even when its sign is right for ours.
+    const named = { ...sha, signType: 'MD5' };
+    expect(pingpongVerify({ ...named, sign: pingpongSign(named, 's', 'SHA256') }, 's', 'SHA256')).toBe(false);
     // A lower-case sign of the right type still verifies: PingPong's hex has no fixed case.
     expect(pingpongVerify({ ...sha, sign: sha.sign.toLowerCase() }, 's', 'SHA256')).toBe(true);
   });

@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DataKeyring } from '../../../server/src/crypto/sealed.ts';
+import { Sessions } from '../../../server/src/sessions/sessions.ts';
+import { SqliteStore } from '../../../server/src/store/sqlite.ts';
+import { FakeClock } from '../support/clock.ts';
+
+describe('session authentication (SECURITY 13)', () => {
+  it('refuses a token of the wrong shape before any lookup', async () => {
+    const store = new SqliteStore(':memory:');
+    await store.migrate();
+    let lookups = 0;
+    const lookup = store.getSession.bind(store);
+    store.getSession = (hash: string) => ((lookups += 1), lookup(hash));
+    const sessions = new Sessions(
+      store,
+      new DataKeyring([{ version: 'v1', key: randomBytes(32) }]),
+      new FakeClock(),
+    );
+    const { sessionToken } = await sessions.create({ merchantUserId: 'buyer-1', email: 'b@example.com' });
+    for (const token of [
+      undefined,
+      '',
+      'lgs_short',
+      `${sessionToken}x`,
+      `x${sessionToken.slice(1)}`,
+      'a'.repeat(47),
+    ]) {
+      await expect(sessions.authenticate(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
+    expect(lookups).toBe(0);
+    expect((await sessions.authenticate(sessionToken)).merchantUserId).toBe('buyer-1');
+    expect(lookups).toBe(1);
+    await store.close();
+  });
+});
