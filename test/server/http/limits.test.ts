@@ -79,10 +79,18 @@ describe('launch limits per IP and per session (SECURITY 15)', () => {
       remaining: '0',
     });
     // The other way round: the first session from a fresh address has one launch left, the address two.
-    expect(headersOf(await launch(first, '203.0.113.10'))).toEqual({ status: 200, limit: '3', remaining: '0' });
+    expect(headersOf(await launch(first, '203.0.113.10'))).toEqual({
+      status: 200,
+      limit: '3',
+      remaining: '0',
+    });
     const fourth = await h.session(buyer(4));
     await launch(fourth, '203.0.113.11');
-    expect(headersOf(await launch(fourth, '203.0.113.12'))).toEqual({ status: 200, limit: '3', remaining: '1' });
+    expect(headersOf(await launch(fourth, '203.0.113.12'))).toEqual({
+      status: 200,
+      limit: '3',
+      remaining: '1',
+    });
   });
 });
 
