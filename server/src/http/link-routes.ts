@@ -24,6 +24,8 @@ export interface LinkRouteDeps {
   launch: RequestHandler[];
   /** The middleware every browser read and stream passes: origin, limits, session. */
   read: RequestHandler[];
+  /** The per-IP read limit, for the buyer's browser coming back from a provider page. */
+  perIp: RequestHandler;
   streams: StreamGate;
 }
 
@@ -112,7 +114,7 @@ export function buildLinkRoutes(deps: LinkRouteDeps): Router {
     const answer = refusedReturnPage(res.req.headers['accept-language']);
     res.status(answer.status).set(answer.headers).send(answer.body);
   };
-  router.all('/return/:provider', route('return'), async (req, res) => {
+  router.all('/return/:provider', route('return'), deps.perIp, async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'POST') throw new LinkgateError('NOT_FOUND');
     // A body that cannot be read is a refused return, shown as the page a buyer can read.
     const parsed = await new Promise<boolean>((resolve) =>

@@ -131,6 +131,7 @@ export function buildRoutes(deps: RouteDeps): Router {
       merchant,
       launch,
       read,
+      perIp: limitPerIp(deps.limits?.reads),
       streams: deps.streams,
     }),
   );

@@ -163,3 +163,13 @@ async function metricsText(): Promise<string> {
   const answer = await fetch(`${h.url}/metrics`, { headers: { authorization: `Bearer ${h.config.apiKey}` } });
   return answer.text();
 }
+
+describe('the return route is limited per IP too (SECURITY 14, 15)', () => {
+  it('refuses a client that keeps guessing return states', async () => {
+    h = await startHarness({ config: { rateLimitPerMinute: 1 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i += 1)
+      statuses.push((await fetch(`${h.url}/return/easypay?state=guess${i}`)).status);
+    expect(statuses).toEqual([...Array<number>(10).fill(400), 429]);
+  });
+});
