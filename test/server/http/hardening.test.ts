@@ -130,3 +130,36 @@ describe('CORS, bodies and bearer tokens, exactly', () => {
     ).toBe(200);
   });
 });
+
+describe('origins and content types, to the letter', () => {
+  it('believes Sec-Fetch-Site only on a request with no Origin', async () => {
+    h = await startHarness({ allowOwnOrigin: true });
+    const token = await h.session();
+    const get = (headers: Record<string, string>) =>
+      fetch(`${h.url}/v1/links?provider=pingpong&paymentMethod=AlipayHK`, {
+        headers: { authorization: `Bearer ${token}`, ...headers },
+      });
+    expect((await get({ origin: 'https://evil.example', 'sec-fetch-site': 'same-origin' })).status).toBe(403);
+    expect((await get({ 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    const cross = await get({ origin: SHOP_ORIGIN });
+    expect(cross.headers.get('access-control-expose-headers')).toBe(
+      'X-Request-Id, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After',
+    );
+  });
+
+  it('takes JSON only as application/json, with no charset but UTF-8', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const send = (type: string) =>
+      h.browser('/v1/sso/igv', { token, body: { path: '/items/1' }, headers: { 'content-type': type } });
+    for (const type of [
+      'application/json',
+      'APPLICATION/JSON; charset=UTF-8',
+      'application/json;charset=utf-8',
+      'application/json ; charset=utf-8',
+    ])
+      expect([type, (await send(type)).status]).toEqual([type, 200]);
+    for (const type of ['x-application/json', 'application/json-seq', 'application/jsonx', 'text/json'])
+      expect([type, (await send(type)).status]).toEqual([type, 400]);
+  });
+});

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { linked, readEvents } from '../support/codegrant.ts';
+import { LocalCoordination, type Coordination } from '../../../server/src/store/coordination.ts';
+import { SqliteStore } from '../../../server/src/store/sqlite.ts';
 import { SHOP_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
-import { openWindow, startLink, submit } from '../providers/easypay/kicc.ts';
+import { openWindow, sandboxOf, startLink, submit, viewLink } from '../providers/easypay/kicc.ts';
+import { startLink as startPingPongLink } from '../support/codegrant.ts';
 
 /* The return state from LinkReturns' side: what is looked up, what is published, what is logged. */
 
@@ -45,5 +48,79 @@ describe('the return state (SECURITY 14)', () => {
     const { back } = await linked(h);
     expect((await fetch(back)).status).toBe(200);
     expect(h.logs.text()).not.toContain('provider return failed');
+  });
+});
+
+describe('the return state, finishing a link', () => {
+  /** A store whose coordination records every change the server announces to link streams. */
+  const announcing = () => {
+    const ids: string[] = [];
+    const store = new SqliteStore(':memory:');
+    const local = new LocalCoordination();
+    const recording: Coordination = {
+      shared: true,
+      publish: async (_channel, payload) => void ids.push(payload.split(' ')[1]!),
+      subscribe: () => () => undefined,
+      exclusively: (name, work) => local.exclusively(name, work),
+      close: async () => undefined,
+    };
+    Object.defineProperty(store, 'coordination', { value: recording });
+    return { store, ids };
+  };
+
+  it('announces a change once when a return moves the link, and not when a replay moves nothing', async () => {
+    const { store, ids } = announcing();
+    h = await startHarness({ store });
+    const started = await startLink(h, await h.session(BUYER));
+    const window = await openWindow(started.body['redirectUrl']);
+    expect((await submit(window.approve)).status).toBe(200);
+    expect(ids).toEqual([started.body['linkId']]);
+    expect((await submit(window.approve)).status).toBe(400);
+    expect(ids).toHaveLength(1);
+  });
+
+  it('fails the link as unavailable, with the cause in the log, when KICC does not answer the key call', async () => {
+    h = await startHarness({ config: { deadlineMs: 300 } });
+    const token = await h.session(BUYER);
+    const started = await startLink(h, token);
+    const window = await openWindow(started.body['redirectUrl']);
+    sandboxOf(h).failNext('hang');
+    expect((await submit(window.approve)).status).toBe(200);
+    const view = await viewLink(h, token, started.body['linkId']);
+    expect(view.body).toMatchObject({ status: 'failed', error: { code: 'PROVIDER_UNAVAILABLE' } });
+    const warned = h.logs.lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'provider return failed');
+    expect(warned).toEqual([
+      expect.objectContaining({ level: 40, provider: 'easypay', code: 'PROVIDER_UNAVAILABLE' }),
+    ]);
+  });
+
+  it('takes the state from a form body when the query has none', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const started = await startPingPongLink(h, token);
+    const signUp = (h.pingpong as any).signUps.values().next().value as { resultUrl: string };
+    const state = new URL(signUp.resultUrl).searchParams.get('state')!;
+    const answer = await fetch(`${h.url}/return/pingpong`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `state=${state}`,
+    });
+    expect(answer.status).toBe(200);
+    expect((await h.store.getLink(started.body['linkId']))?.stateUsedAt).not.toBeNull();
+  });
+
+  it('shows a PingPong buyer back before the notification the waiting page, and keeps the link pending', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const started = await startPingPongLink(h, token);
+    const signUp = (h.pingpong as any).signUps.values().next().value as { resultUrl: string };
+    expect((await fetch(signUp.resultUrl)).status).toBe(200);
+    expect((await h.store.getLink(started.body['linkId']))?.status).toBe('pending');
+    expect(h.logs.text()).not.toContain('provider return failed');
+  });
+
+  it('refuses a return to a provider it does not know', async () => {
+    h = await startHarness();
+    expect((await fetch(`${h.url}/return/nosuchprovider?state=abc`)).status).toBe(400);
   });
 });
