@@ -119,6 +119,18 @@ describe('the return state, finishing a link', () => {
     expect(h.logs.text()).not.toContain('provider return failed');
   });
 
+  it('refuses a return for a link superseded meanwhile, and asks KICC for no key', async () => {
+    h = await startHarness();
+    const token = await h.session(BUYER);
+    const first = await startLink(h, token);
+    const window = await openWindow(first.body['redirectUrl']);
+    await startLink(h, token);
+    expect((await h.store.getLink(first.body['linkId']))?.status).toBe('expired');
+    expect((await submit(window.approve)).status).toBe(400);
+    expect(sandboxOf(h).customerKeyCalls).toBe(0);
+    expect((await h.store.getLink(first.body['linkId']))?.stateUsedAt).toBeNull();
+  });
+
   it('refuses a return to a provider it does not know', async () => {
     h = await startHarness();
     expect((await fetch(`${h.url}/return/nosuchprovider?state=abc`)).status).toBe(400);
