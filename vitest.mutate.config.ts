@@ -23,6 +23,7 @@ export default defineConfig({
       'test/server/providers/easypay/popup.test.ts',
       'test/server/links/returns.test.ts',
       'test/server/sessions/authenticate.test.ts',
+      'test/server/providers/sixth/capabilities.test.ts',
     ],
     environment: 'node',
     pool: 'forks',

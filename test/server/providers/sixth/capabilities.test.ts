@@ -156,6 +156,21 @@ describe('a provider whose return carries the result', () => {
   });
 });
 
+describe('a return that decides nothing, or an adapter that fails', () => {
+  it('leaves the link pending when the return decides nothing, and fails it as unavailable on a fault', async () => {
+    const token = await start();
+    const waiting = await pageLink(token);
+    await postReturn(waiting.returnUrl, { ...ids(waiting), result: 'wait' });
+    expect(await h.store.getLink(waiting.linkId)).toMatchObject({ status: 'pending', errorCode: null });
+    const crashed = await pageLink(await buyer(7));
+    await postReturn(crashed.returnUrl, { ...ids(crashed), result: 'crash' });
+    expect(await h.store.getLink(crashed.linkId)).toMatchObject({
+      status: 'failed',
+      errorCode: 'PROVIDER_UNAVAILABLE',
+    });
+  });
+});
+
 function ids(started: { requestId: string; registerId: string }) {
   return { requestId: started.requestId, registerId: started.registerId };
 }

@@ -115,6 +115,9 @@ class SixthAdapter implements ProviderAdapter, LinkCapability, ReturnCapability 
   async complete(received: ProviderReturn, link: PendingLink, context: CallContext): Promise<LinkOutcome> {
     const result = new URLSearchParams(received.body.toString('utf8')).get('result');
     if (result === 'cancel') return { status: 'cancelled' };
+    // A return that decides nothing (the provider's notification will), and an adapter's own fault.
+    if (result === 'wait') return { status: 'pending' };
+    if (result === 'crash') throw new Error('a fault inside the adapter');
     if (result !== 'ok') return { status: 'failed', errorCode: 'PROVIDER_REJECTED' };
     const answer = await this.post('key', '/keys', { registerId: link.providerRef }, context);
     return { status: 'linked', secret: String(answer['key']) };
