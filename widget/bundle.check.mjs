@@ -14,11 +14,12 @@ import { chromium } from 'playwright-core';
 
 const outDir = new URL('../dist/widget/', import.meta.url);
 // The goal is 12 KiB for everything (npm run bench reports it). The three elements with their current-
-// link check, styles (light and dark) and en/ko/zh-HK texts are about 12.0 KiB: Lit's ReactiveElement
-// is about 4.6 KB of it, the texts about 1.4 KB and the styles about 1 KB; the elements build their
-// shadow DOM with elements/dom.ts, without lit-html. This budget is today's size rounded up to the next
-// 128 B, so that growth does not pass unnoticed; lower it again as the bundle shrinks.
-const maxGzipBytes = 12_416;
+// link check, styles (light and dark) and en/ko/zh-HK texts are 11,975 B gzipped (11.7 KiB); built
+// alone, Lit's ReactiveElement is about 2.9 KB gzipped and the texts about 2.1 KB. The elements build
+// their shadow DOM with elements/dom.ts, without lit-html, and vite.config.ts minifies the file twice
+// (esbuild, then terser). This budget is today's size rounded up to the next 64 B, so that growth does
+// not pass unnoticed; lower it again as the bundle shrinks.
+const maxGzipBytes = 12_032;
 const policy =
   "script-src 'self'; style-src 'self'; require-trusted-types-for 'script'; trusted-types lit-html 'allow-duplicates'";
 const failures = [];

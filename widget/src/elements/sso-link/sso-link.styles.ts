@@ -1,5 +1,4 @@
-import { css } from '@lit/reactive-element';
-import { hostStyles } from '../base.styles.ts';
+import { css, hostStyles } from '../base.styles.ts';
 
 export const ssoLinkStyles = [
   hostStyles,

@@ -1,4 +1,4 @@
-import { css } from '@lit/reactive-element';
+import { css } from '../base.styles.ts';
 
 /**
  * The wallet button: at least 44 px high, the wallet's mark, then its name. Linked and unavailable
