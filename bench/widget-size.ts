@@ -20,12 +20,18 @@ export interface BundleSize {
   gzipBytes: number;
 }
 
-/** widget/src/elements/*\/<same name>.ts: one entry per element, whatever elements exist. */
+/**
+ * widget/src/elements/*\/<same name>.ts that defines `linkgate-<name>`: one entry per element, whatever
+ * elements exist (a folder of shared parts, such as wallet-button/, is no element).
+ */
 export function elementEntries(): { name: string; entry: string }[] {
   return readdirSync(ELEMENTS, { withFileTypes: true })
     .filter((dirent) => dirent.isDirectory())
     .map((dirent) => ({ name: dirent.name, entry: join(ELEMENTS, dirent.name, `${dirent.name}.ts`) }))
-    .filter(({ entry }) => existsSync(entry))
+    .filter(
+      ({ name, entry }) =>
+        existsSync(entry) && readFileSync(entry, 'utf8').includes(`defineElement('linkgate-${name}'`),
+    )
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
