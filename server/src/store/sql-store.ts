@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { SqlDriver } from './driver.ts';
 import type { Coordination } from './coordination.ts';
 import * as deadLetters from './dead-letter-queries.ts';
+import { GroupCommit } from './group-commit.ts';
 import { claimKey, DEFAULT_LEASE_MS } from './idempotency.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { moveLink, movePayment, type LinkPatch } from './moves.ts';
@@ -24,6 +25,12 @@ import type {
 } from './store.ts';
 
 type NotificationOutcome = { duplicate: boolean; changed: boolean; linkId?: string; paymentId?: string };
+interface Notification {
+  provider: string;
+  dedupeKey: string;
+  at: number;
+  change: NotifiedChange | undefined;
+}
 
 /** The store, written once in SQL for both databases; the driver opens the connection. */
 export class SqlStore implements Store {
@@ -32,6 +39,7 @@ export class SqlStore implements Store {
   readonly outbox: SqlOutbox;
   private readonly driver: SqlDriver;
   private readonly prepared: PreparedQueries;
+  private readonly notifications: GroupCommit<Notification, NotificationOutcome> | undefined;
 
   constructor(driver: SqlDriver) {
     this.kind = driver.kind;
@@ -39,6 +47,17 @@ export class SqlStore implements Store {
     this.coordination = driver.coordination;
     this.prepared = new PreparedQueries(driver.db);
     this.outbox = new SqlOutbox(driver.kind, this.prepared);
+    if (driver.kind === 'sqlite') {
+      this.notifications = new GroupCommit({
+        together: (batch) =>
+          this.transaction(async (prepared) => {
+            const outcomes: NotificationOutcome[] = [];
+            for (const notification of batch) outcomes.push(await this.applyIn(prepared, notification));
+            return outcomes;
+          }),
+        alone: (notification) => this.transaction((prepared) => this.applyIn(prepared, notification)),
+      });
+    }
   }
 
   /** Runs `work` in one transaction: BEGIN IMMEDIATE on SQLite, BEGIN on PostgreSQL. */
@@ -67,6 +86,8 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
+    // Notifications already taken are applied (and answered) before the connection goes.
+    await this.notifications?.drain();
     await this.coordination.close();
     await this.driver.db.destroy();
   }
@@ -158,36 +179,48 @@ export class SqlStore implements Store {
   ): Promise<boolean> {
     // The change and its webhook event commit together, or neither does.
     return this.transaction(async (prepared) => {
-      const moved = await moveLink(prepared.db, linkId, from, status, at, patch);
+      const moved = await moveLink(prepared, linkId, from, status, at, patch);
       if (moved) await this.outbox.recordLink(prepared, moved, at);
       return moved !== undefined;
     });
   }
 
+  /**
+   * On SQLite, notifications that arrive together are applied in one transaction (group commit):
+   * the file has one writer, and its COMMIT costs more than the work. Each still gets its own
+   * outcome once that transaction has committed. PostgreSQL runs one transaction per notification,
+   * several at once on its pool.
+   */
   async applyNotification(
     provider: string,
     dedupeKey: string,
     at: number,
     change: NotifiedChange | undefined,
   ): Promise<NotificationOutcome> {
-    return this.transaction(async (prepared) => {
-      const fresh = await prepared.changes(queries.recordNotification, provider, dedupeKey, at);
-      if (fresh !== 1) return { duplicate: true, changed: false };
-      if (!change) return { duplicate: false, changed: false };
-      if (change.kind === 'link') {
-        const link = await prepared.first(queries.linkIdByRequest, provider, change.requestId);
-        if (!link) return { duplicate: false, changed: false };
-        const patch = { tokenSealed: change.tokenSealed, errorCode: change.errorCode };
-        const moved = await moveLink(prepared.db, link.linkId, change.from, change.status, at, patch);
-        if (moved) await this.outbox.recordLink(prepared, moved, at);
-        return { duplicate: false, changed: moved !== undefined, linkId: link.linkId };
-      }
-      const payment = await prepared.first(queries.paymentIdByRequest, provider, change.requestId);
-      if (!payment) return { duplicate: false, changed: false };
-      const moved = await movePayment(prepared.db, payment.paymentId, change.from, change.status, at);
-      if (moved) await this.outbox.recordPayment(prepared, moved, at);
-      return { duplicate: false, changed: moved !== undefined, paymentId: payment.paymentId };
-    });
+    const notification = { provider, dedupeKey, at, change };
+    if (this.notifications) return this.notifications.run(notification);
+    return this.transaction((prepared) => this.applyIn(prepared, notification));
+  }
+
+  /** One notification inside the caller's transaction: recorded once, its change forward-only. */
+  private async applyIn(prepared: PreparedQueries, notification: Notification): Promise<NotificationOutcome> {
+    const { provider, dedupeKey, at, change } = notification;
+    const fresh = await prepared.changes(queries.recordNotification, provider, dedupeKey, at);
+    if (fresh !== 1) return { duplicate: true, changed: false };
+    if (!change) return { duplicate: false, changed: false };
+    if (change.kind === 'link') {
+      const link = await prepared.first(queries.linkIdByRequest, provider, change.requestId);
+      if (!link) return { duplicate: false, changed: false };
+      const patch = { tokenSealed: change.tokenSealed, errorCode: change.errorCode };
+      const moved = await moveLink(prepared, link.linkId, change.from, change.status, at, patch);
+      if (moved) await this.outbox.recordLink(prepared, moved, at);
+      return { duplicate: false, changed: moved !== undefined, linkId: link.linkId };
+    }
+    const payment = await prepared.first(queries.paymentIdByRequest, provider, change.requestId);
+    if (!payment) return { duplicate: false, changed: false };
+    const moved = await movePayment(prepared, payment.paymentId, change.from, change.status, at);
+    if (moved) await this.outbox.recordPayment(prepared, moved, at);
+    return { duplicate: false, changed: moved !== undefined, paymentId: payment.paymentId };
   }
 
   async recordDeadLetter(letter: DeadLetter): Promise<boolean> {
@@ -213,7 +246,7 @@ export class SqlStore implements Store {
     at: number,
   ): Promise<boolean> {
     return this.transaction(async (prepared) => {
-      const moved = await movePayment(prepared.db, paymentId, from, status, at);
+      const moved = await movePayment(prepared, paymentId, from, status, at);
       if (moved) await this.outbox.recordPayment(prepared, moved, at);
       return moved !== undefined;
     });
