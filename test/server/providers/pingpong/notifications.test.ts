@@ -116,3 +116,50 @@ describe('authentic notifications that cannot be read (dead letters)', () => {
     expect(await h.store.listDeadLetters('pingpong')).toEqual([]);
   });
 });
+
+/** The store's group commit, to hold it while deliveries queue up behind it. */
+interface Group {
+  queue: unknown[];
+  apply: { alone(item: unknown): Promise<unknown>; together(items: unknown[]): Promise<unknown[]> };
+}
+
+describe('deliveries that arrive together', () => {
+  it('ten identical deliveries in one transaction: ten acknowledgements, one change, one webhook event', async () => {
+    h = await startHarness();
+    h.store.outbox.enable();
+    const counter = countChanges(h);
+    const token = await h.session();
+    const started = await startLink(h, token);
+    // A first notification holds the store until the ten are queued: they then share one transaction.
+    const group = (h.store as unknown as { notifications: Group }).notifications;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const alone = group.apply.alone.bind(group.apply);
+    group.apply.alone = async (item) => {
+      await held;
+      return alone(item);
+    };
+    const sizes: number[] = [];
+    const together = group.apply.together.bind(group.apply);
+    group.apply.together = (items) => {
+      sizes.push(items.length);
+      return together(items);
+    };
+    const first = postNotification(h, JSON.stringify(envelopeOf(JSON.stringify({ requestId: 'other' }))));
+    while (group.queue.length > 0 || sizes.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const business = JSON.stringify({ requestId: requestIdOf(h), status: 'SUCCESS', token: 'ppt_together' });
+    const body = JSON.stringify(envelopeOf(business));
+    const answers = Array.from({ length: 10 }, async () => {
+      const answer = await postNotification(h, body);
+      return `${answer.status} ${JSON.stringify(await answer.text())}`;
+    });
+    while (group.queue.length < 10) await new Promise((resolve) => setTimeout(resolve, 5));
+    release();
+    expect((await first).status).toBe(200);
+    expect(await Promise.all(answers)).toEqual(Array.from({ length: 10 }, () => '200 ""'));
+    expect(sizes).toEqual([10]);
+    expect(counter.changes).toBe(1);
+    expect((await h.store.outbox.recent(100)).map((event) => event.type)).toEqual(['link.linked']);
+    expect((await getLink(h, token, started.body['linkId'])).body['status']).toBe('linked');
+  });
+});
