@@ -1,7 +1,7 @@
 /**
- * Three processes on loopback: this one (load generator), the BFF (bench/bff-child.ts) and the iGV
- * sandbox (bench/sandbox-child.ts). A buyer session is created through the merchant API first, and
- * one SSO launch is checked end to end before any load.
+ * Three processes on loopback: this one (load generator), the BFF (bench/bff-child.ts) and iGV as a
+ * canned upstream that costs nothing (bench/upstream-child.ts). A buyer session is created through
+ * the merchant API first, and one SSO launch is checked end to end before any load.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { BffReady, BffSetup } from './bff-child.ts';
 import { startChild, type Child } from './ipc.ts';
 import type { Target } from './load.ts';
-import type { SandboxSetup } from './sandbox-child.ts';
+import type { UpstreamSetup } from './upstream-child.ts';
 
 export const SHOP_ORIGIN = 'https://shop.example';
 const PAGE_ORIGIN = 'https://www.igv.sandbox.test';
@@ -19,7 +19,8 @@ const BUYER = { merchantUserId: 'buyer-1', email: 'buyer.one@example.com', first
 
 export interface Rig {
   bff: Child;
-  sandbox: Child;
+  /** iGV: a canned answer from its own process. */
+  upstream: Child;
   /** `POST /v1/sso/igv` as the browser sends it. */
   sso: Target;
   privateKey: KeyObject;
@@ -35,27 +36,26 @@ export interface RigOptions {
 
 export async function startRig(options: RigOptions = {}): Promise<Rig> {
   // Generated for this run only; the private key reaches the BFF over the IPC channel, never a file.
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const dataDir = mkdtempSync(join(tmpdir(), 'linkgate-bench-db-'));
-  const sandbox = startChild('./sandbox-child.ts', { name: 'sandbox' });
+  const upstream = startChild('./upstream-child.ts', { name: 'upstream' });
   // --expose-gc only lets the bench read the heap after a full collection, next to the RSS figure.
   const bff = startChild('./bff-child.ts', {
     name: 'BFF',
     execArgv: ['--expose-gc', ...(options.bffExecArgv ?? [])],
   });
   const close = async () => {
-    await Promise.all([bff.stop(), sandbox.stop()]);
+    await Promise.all([bff.stop(), upstream.stop()]);
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    const { url: sandboxUrl } = await sandbox.call<{ url: string }>('setup', {
+    const { url: upstreamUrl } = await upstream.call<{ url: string }>('setup', {
       merchantId: MERCHANT_ID,
-      publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    } satisfies SandboxSetup);
+    } satisfies UpstreamSetup);
     const ready = await bff.call<BffReady>('setup', {
       privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       merchantId: MERCHANT_ID,
-      igvBaseUrl: `${sandboxUrl}/igv`,
+      igvBaseUrl: `${upstreamUrl}/igv`,
       pageOrigin: PAGE_ORIGIN,
       allowedOrigin: SHOP_ORIGIN,
       databaseUrl: options.memoryDatabase ? 'file::memory:' : `file:${join(dataDir, 'linkgate.db')}`,
@@ -84,7 +84,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     if (check.status !== 200 || !answer.includes(`${PAGE_ORIGIN}/items/1?authorizationCode=`)) {
       throw new Error(`POST /v1/sso/igv: ${check.status} ${answer}`);
     }
-    return { bff, sandbox, sso, privateKey, close };
+    return { bff, upstream, sso, privateKey, close };
   } catch (error) {
     await close();
     throw error;

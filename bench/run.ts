@@ -62,7 +62,7 @@ interface CpuSnapshot {
 async function cpuSnapshot(rig: Rig): Promise<CpuSnapshot> {
   const [bff, sandbox] = await Promise.all([
     rig.bff.call<ProcessStats>('stats'),
-    rig.sandbox.call<ProcessStats>('stats'),
+    rig.upstream.call<ProcessStats>('stats'),
   ]);
   const own = process.cpuUsage();
   return {

@@ -11,6 +11,8 @@ const MIN_LENGTH = 4;
 /** How long a secret learned in one request stays scrubbed from every line of the process. */
 const DEFAULT_KEEP_MS = 30 * 60 * 1000;
 const DEFAULT_CAPACITY = 20_000;
+/** A value met again is kept longer once a thirtieth of its time has passed, not on every meeting. */
+const REFRESH_PARTS = 30;
 /** JSON's own words: never a secret, and everywhere in a log line. */
 const JSON_WORDS = new Set(['null', 'true', 'false']);
 
@@ -83,6 +85,10 @@ export class LogSecrets implements SecretWitness {
     const until = this.now() + this.keepMs;
     for (const form of formsOf(value)) {
       scope?.add(form);
+      // A value met again soon (a buyer's profile, opened on every click) keeps its place: moving it
+      // to the end on every request churned the map into a rehash every few hundred requests.
+      const kept = this.kept.get(form);
+      if (kept !== undefined && until - kept < this.keepMs / REFRESH_PARTS) continue;
       this.kept.delete(form);
       this.kept.set(form, until);
     }

@@ -21,10 +21,17 @@ export class SealError extends Error {
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const VERSION_PATTERN = /^v[0-9]{1,6}$/;
+/** Values opened lately, by sealed text and context: a buyer's profile is opened on every click. */
+const OPENED_CAPACITY = 4_096;
 
 export class DataKeyring {
   private readonly byVersion: Map<string, Buffer>;
   private readonly current: DataKey;
+  /**
+   * `context NUL sealed` → plaintext, for values that opened. Opening is a pure function of those
+   * two and the keys, so a hit answers what AES-GCM would; anything that did not open is not here.
+   */
+  private readonly opened = new Map<string, string>();
 
   /** `witness` sees every plaintext sealed or opened: all of it is secret, and kept out of the log. */
   constructor(
@@ -59,6 +66,20 @@ export class DataKeyring {
   }
 
   open(sealed: string, context = ''): string {
+    const cacheKey = `${context}\u0000${sealed}`;
+    const known = this.opened.get(cacheKey);
+    if (known !== undefined) {
+      this.witness?.(known);
+      return known;
+    }
+    const plaintext = this.decrypt(sealed, context);
+    if (this.opened.size >= OPENED_CAPACITY) this.opened.delete(this.opened.keys().next().value!);
+    this.opened.set(cacheKey, plaintext);
+    this.witness?.(plaintext);
+    return plaintext;
+  }
+
+  private decrypt(sealed: string, context: string): string {
     const dot = sealed.indexOf('.');
     const version = dot > 0 ? sealed.slice(0, dot) : '';
     const key = this.byVersion.get(version);
@@ -77,7 +98,6 @@ export class DataKeyring {
     } catch {
       throw new SealError('sealed value failed authentication');
     }
-    this.witness?.(plaintext);
     return plaintext;
   }
 }

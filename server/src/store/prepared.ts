@@ -15,8 +15,24 @@ class Slot {
   ) {}
 }
 
+/** Runs one SELECT at once on a connection of its own, outside any transaction; answers its rows. */
+export type DirectRead = (sql: string, parameters: readonly unknown[]) => unknown[];
+
+/**
+ * A database whose plain reads may skip Kysely's executor (sqlite.ts registers its read connection).
+ * Kept beside the database rather than passed along: a transaction is another Kysely object, so its
+ * reads never take this path and always see the transaction's own writes.
+ */
+const directReads = new WeakMap<Kysely<Schema>, DirectRead>();
+
+export function readDirectly(db: Kysely<Schema>, read: DirectRead): void {
+  directReads.set(db, read);
+}
+
 interface Template {
   compiled: CompiledQuery<unknown>;
+  /** A SELECT: outside a transaction it may run on the direct read connection. */
+  select: boolean;
   /** One entry per SQL parameter: a Slot, or a constant the builder wrote (a LIMIT, a status). */
   sources: readonly unknown[];
 }
@@ -26,11 +42,15 @@ interface Template {
  * call, which measured about 6 µs: more than the SQLite lookup itself on the SSO hot path.
  */
 export class PreparedQueries {
+  private readonly direct: DirectRead | undefined;
+
   constructor(
     /** The store's database, or one open transaction. */
     readonly db: Kysely<Schema>,
     private readonly templates = new Map<Query<never, unknown>, Template>(),
-  ) {}
+  ) {
+    this.direct = directReads.get(db);
+  }
 
   /** The same queries, run inside `transaction`. */
   in(transaction: Kysely<Schema>): PreparedQueries {
@@ -59,6 +79,9 @@ export class PreparedQueries {
   ): Promise<QueryResult<Row>> {
     const template = this.templates.get(query as Query<never, unknown>) ?? this.compile(query);
     const parameters = template.sources.map((source) => bind(source, values));
+    // Kysely's executor (its connection lock, plugins and promises) cost more than the lookup itself.
+    if (this.direct && template.select)
+      return { rows: this.direct(template.compiled.sql, parameters) as Row[] };
     return this.db.executeQuery<Row>({ ...(template.compiled as CompiledQuery<Row>), parameters });
   }
 
@@ -83,7 +106,7 @@ export class PreparedQueries {
         throw new Error(`prepared query ${query.name} does not bind its value ${index + 1}`);
       }
     });
-    const template = { compiled, sources };
+    const template = { compiled, sources, select: compiled.query.kind === 'SelectQueryNode' };
     this.templates.set(query as Query<never, unknown>, template);
     return template;
   }

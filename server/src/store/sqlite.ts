@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import { LocalCoordination } from './coordination.ts';
 import type { SqlDriver } from './driver.ts';
+import { readDirectly, type DirectRead } from './prepared.ts';
 import type { Schema } from './schema.ts';
 import { SqlStore } from './sql-store.ts';
 
@@ -34,10 +35,17 @@ function sqliteDriver(path: string): SqlDriver {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  const reads = path === ':memory:' ? undefined : readConnection(path);
+  const db = new Kysely<Schema>({
+    dialect: new ImmediateSqliteDialect({
+      database: preparingOnce(database, () => reads?.database.close()),
+    }),
+  });
+  if (reads) readDirectly(db, reads.read);
   return {
     kind: 'sqlite',
     coordination: new LocalCoordination(),
-    db: new Kysely<Schema>({ dialect: new ImmediateSqliteDialect({ database: preparingOnce(database) }) }),
+    db,
     // BEGIN IMMEDIATE already holds the database's one write lock until the migration commits.
     lockMigrations: async () => undefined,
     // Statements are prepared one at a time; exec runs the script on the same connection, inside
@@ -58,13 +66,39 @@ function createPrivately(path: string): void {
 }
 
 /**
+ * A second connection for plain reads outside transactions. In WAL mode it reads the last committed
+ * state without waiting for the writer, and a read through it is one synchronous call; the writing
+ * connection's reads wait behind any open transaction. It refuses writes (query_only).
+ */
+function readConnection(path: string): { database: Database.Database; read: DirectRead } {
+  const database = new Database(path);
+  database.pragma('query_only = ON');
+  database.pragma('busy_timeout = 5000');
+  const statements = new Map<string, Database.Statement>();
+  return {
+    database,
+    read(sql, parameters) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement.all(parameters);
+    },
+  };
+}
+
+/**
  * better-sqlite3 with each SQL text prepared once: preparing costs more than most of our queries.
  * The texts are the store's own, a small fixed set, so the cache stays small.
  */
-function preparingOnce(database: Database.Database): SqliteDatabase {
+function preparingOnce(database: Database.Database, closed: () => void): SqliteDatabase {
   const statements = new Map<string, Database.Statement>();
   return {
-    close: () => database.close(),
+    close: () => {
+      database.close();
+      closed();
+    },
     prepare(sql: string) {
       let statement = statements.get(sql);
       if (!statement) {

@@ -33,6 +33,16 @@ describe('sealed values at rest (SECURITY 19, 30)', () => {
     expect(() => ring.open(sealed, 'user:b')).toThrow('failed authentication');
   });
 
+  it('opens a value again from memory only under the same context, and tells the witness every time', () => {
+    const seen: string[] = [];
+    const ring = new DataKeyring([k1], (plaintext) => seen.push(plaintext));
+    const sealed = ring.seal('token-123', 'user:a');
+    expect(ring.open(sealed, 'user:a')).toBe('token-123');
+    expect(ring.open(sealed, 'user:a')).toBe('token-123');
+    expect(() => ring.open(sealed, 'user:b')).toThrow('failed authentication');
+    expect(seen).toEqual(['token-123', 'token-123', 'token-123']);
+  });
+
   it('parses VERSION:BASE64 lists and refuses stray whitespace or short keys', () => {
     const text = `v2:${k2.key.toString('base64')},v1:${k1.key.toString('base64')}`;
     expect(parseDataKeys(text).map((k) => k.version)).toEqual(['v2', 'v1']);

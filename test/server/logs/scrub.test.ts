@@ -36,6 +36,20 @@ describe('LogSecrets: scrubbing by value (SECURITY 20)', () => {
     ]);
   });
 
+  it('keeps a value met again scrubbed for its whole time after the last meeting (within a thirtieth)', () => {
+    let now = 0;
+    const secrets = new LogSecrets(() => now, 3_000);
+    secrets.remember(PHONE);
+    now = 50; // met again at once: not moved, still kept until 3,000
+    secrets.remember(PHONE);
+    now = 2_000; // met again later: kept until 5,000
+    secrets.remember(PHONE);
+    now = 4_900;
+    expect(secrets.scrub(`phone ${PHONE}`)).toBe('phone [secret]');
+    now = 5_000;
+    expect(secrets.scrub(`phone ${PHONE}`)).toBe(`phone ${PHONE}`);
+  });
+
   it('scrubs every string inside a sealed JSON value, in its JSON-escaped form too, longest first', () => {
     const secrets = new LogSecrets();
     secrets.rememberSealed(

@@ -1,7 +1,9 @@
 import { chmodSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import type { Schema } from '../../../server/src/store/schema.ts';
 import { SqliteStore } from '../../../server/src/store/sqlite.ts';
 import { storeSuite } from './suite.ts';
 
@@ -48,5 +50,33 @@ describe('SQLite file', () => {
     expect((await second.getUser('u'))?.profileSealed).toBe('v1.p');
     await second.close();
     await second.close();
+  });
+
+  it('answers a read outside a transaction at once, from what is committed, while a write is open', async () => {
+    const store = new SqliteStore(join(dir, 'reads.db'));
+    await store.migrate();
+    const user = (id: string) => ({
+      merchantUserId: id,
+      profileSealed: `v1.${id}`,
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    await store.upsertUser(user('before'));
+    const db = (store as unknown as { driver: { db: Kysely<Schema> } }).driver.db;
+    let seenInside: (string | undefined)[] = [];
+    await db.transaction().execute(async (transaction) => {
+      await transaction
+        .insertInto('users')
+        .values({ merchant_user_id: 'inside', profile_sealed: 'v1.inside', created_at: 1, updated_at: 1 })
+        .execute();
+      // Through the writing connection these reads would wait for this very transaction: for ever.
+      seenInside = [
+        (await store.getUser('before'))?.profileSealed,
+        (await store.getUser('inside'))?.profileSealed,
+      ];
+    });
+    expect(seenInside).toEqual(['v1.before', undefined]);
+    expect((await store.getUser('inside'))?.profileSealed).toBe('v1.inside');
+    await store.close();
   });
 });
