@@ -15,19 +15,23 @@ import { measureIngest } from './ingest.ts';
 
 /** Requests in flight in the closed loops; the agent keeps this many keep-alive connections. */
 const CONCURRENCY = 32;
-const FIRST_REQUESTS = 1_000;
+/** The memory baseline is taken after this many requests, once V8 has reached its working size. */
+const WARMUP_REQUESTS = 10_000;
 const WARMUP_MS = 2_000;
 /** Signing and SSO rounds alternate, so that both see the same machine even if it gets busier. */
 const THROUGHPUT_ROUNDS = 2;
 const SIGN_MS = 3_000;
 const SSO_MS = 5_000;
 const LATENCY_MS = 10_000;
+/** Requests after the baseline over which memory growth is measured. */
 const MEMORY_REQUESTS = 100_000;
 const MEMORY_STEP = 10_000;
 /** The whole bench stops its memory phase by then, whatever it reached, to stay under 5 minutes. */
 const BENCH_BUDGET_MS = 285_000;
 const START_RUNS = 3;
 const INGEST_COUNT = 10_000;
+const RATIO_GOAL = 0.75;
+const INGEST_GOAL = 5_000;
 const WIDGET_LIMIT_BYTES = 12 * 1024;
 const CORES = availableParallelism();
 
@@ -54,13 +58,13 @@ const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
 interface CpuSnapshot {
   bff: number;
   bffMain: number | undefined;
-  sandbox: number;
+  upstream: number;
   load: number;
   machine: { busy: number; total: number } | undefined;
 }
 
 async function cpuSnapshot(rig: Rig): Promise<CpuSnapshot> {
-  const [bff, sandbox] = await Promise.all([
+  const [bff, upstream] = await Promise.all([
     rig.bff.call<ProcessStats>('stats'),
     rig.upstream.call<ProcessStats>('stats'),
   ]);
@@ -68,7 +72,7 @@ async function cpuSnapshot(rig: Rig): Promise<CpuSnapshot> {
   return {
     bff: bff.cpuMicros,
     bffMain: threadCpu(rig.bff.process.pid!)?.get('main'),
-    sandbox: sandbox.cpuMicros,
+    upstream: upstream.cpuMicros,
     load: own.user + own.system,
     machine: machineCpu(),
   };
@@ -78,7 +82,7 @@ interface CpuUse {
   /** CPU microseconds per SSO request. */
   bff: number;
   bffMain: number | undefined;
-  sandbox: number;
+  upstream: number;
   load: number;
   /** Share of the machine's CPU time used by processes other than these three. */
   others: number | undefined;
@@ -86,7 +90,7 @@ interface CpuUse {
 
 function cpuUse(before: CpuSnapshot, after: CpuSnapshot, requests: number): CpuUse {
   const bff = after.bff - before.bff;
-  const sandbox = after.sandbox - before.sandbox;
+  const upstream = after.upstream - before.upstream;
   const load = after.load - before.load;
   const machine =
     before.machine && after.machine
@@ -98,9 +102,9 @@ function cpuUse(before: CpuSnapshot, after: CpuSnapshot, requests: number): CpuU
       before.bffMain !== undefined && after.bffMain !== undefined
         ? (after.bffMain - before.bffMain) / requests
         : undefined,
-    sandbox: sandbox / requests,
+    upstream: upstream / requests,
     load: load / requests,
-    others: machine ? Math.max(0, machine.busy - bff - sandbox - load) / machine.total : undefined,
+    others: machine ? Math.max(0, machine.busy - bff - upstream - load) / machine.total : undefined,
   };
 }
 
@@ -114,7 +118,7 @@ function sumCpu(uses: CpuUse[], weights: number[]): CpuUse {
   return {
     bff: mean((u) => u.bff)!,
     bffMain: mean((u) => u.bffMain),
-    sandbox: mean((u) => u.sandbox)!,
+    upstream: mean((u) => u.upstream)!,
     load: mean((u) => u.load)!,
     others: mean((u) => u.others),
   };
@@ -138,7 +142,7 @@ const start = await measureStart(START_RUNS);
 const startMedian = median(start.server);
 const baselineMedian = median(start.baseline);
 
-log('load: starting the sandbox and BFF child processes');
+log('load: starting the BFF and the canned iGV upstream');
 const rig = await startRig();
 const target: Sender = sender(rig.sso, CONCURRENCY * 2);
 let ssoRequests = 1; // the launch startRig checked
@@ -150,23 +154,23 @@ const count = (result: { completed?: number; sent?: number; failures: Failures }
 };
 let widgetBuild: ReturnType<typeof measureWidget> | undefined;
 try {
+  log(`warm-up: ${int(WARMUP_REQUESTS)} SSO requests; the memory baseline is taken after them`);
   const first = await closedLoop(target, {
     concurrency: CONCURRENCY,
-    requests: FIRST_REQUESTS - ssoRequests,
+    requests: WARMUP_REQUESTS - ssoRequests,
     durationMs: 120_000,
   });
   count(first);
   const statsFirst = await rig.bff.call<ProcessStats>('stats');
+  const baselineRequests = ssoRequests;
 
-  log(`throughput: ${THROUGHPUT_ROUNDS} rounds of crypto.sign alone, then SSO through the BFF`);
+  log(`throughput: ${THROUGHPUT_ROUNDS} rounds of one core's crypto.sign, then SSO through the BFF`);
   count(await closedLoop(target, { concurrency: CONCURRENCY, requests: Infinity, durationMs: WARMUP_MS }));
   const signs: SignRate[] = [];
   const runs: ClosedLoopResult[] = [];
   const uses: CpuUse[] = [];
   for (let i = 0; i < THROUGHPUT_ROUNDS; i += 1) {
-    signs.push(
-      await measureSignRate(rig.privateKey, { concurrency: 16, warmupMs: 500, durationMs: SIGN_MS }),
-    );
+    signs.push(await measureSignRate(rig.privateKey, { warmupMs: 300, durationMs: SIGN_MS }));
     const before = await cpuSnapshot(rig);
     const run = await closedLoop(target, {
       concurrency: CONCURRENCY,
@@ -180,26 +184,28 @@ try {
   const ssoRate =
     runs.reduce((sum, run) => sum + run.completed, 0) /
     runs.reduce((sum, run) => sum + run.elapsedMs / 1000, 0);
-  const signRate = signs.reduce((sum, s) => sum + s.rate, 0) / signs.length;
+  const signRate = signs.reduce((sum, s) => sum + s.oneCore, 0) / signs.length;
+  const poolRate = signs.reduce((sum, s) => sum + s.pool, 0) / signs.length;
+  const signCpu = signs.reduce((sum, s) => sum + s.cpuMicros, 0) / signs.length;
   const signMs = median(signs.map((s) => s.singleMs));
   const ratio = ssoRate / signRate;
   const cpu = sumCpu(
     uses,
     runs.map((run) => run.completed),
   );
-  // With the sandbox and the load generator on the same cores, even a BFF that did nothing but sign
-  // could not pass this: each SSO costs one signature plus their CPU time.
-  const signCpu = (CORES * 1e6) / signRate;
-  const ceiling = signCpu / (signCpu + cpu.sandbox + cpu.load);
+  // What a BFF costing nothing but its signature could reach, with the upstream and the load
+  // generator on the same cores, against the same one-core reference.
+  const ceiling = (CORES * 1e6) / (signCpu + cpu.upstream + cpu.load) / signRate;
   const throughputNote =
     `CPU per SSO at max rate: BFF ${int(cpu.bff)} µs` +
     (cpu.bffMain === undefined
       ? ''
-      : ` (main thread ${int(cpu.bffMain)}, other threads ${int(cpu.bff - cpu.bffMain)})`) +
-    `, sandbox ${int(cpu.sandbox)} µs, load generator ${int(cpu.load)} µs; one signature alone ` +
-    `${signMs.toFixed(2)} ms, ${int(signCpu)} µs of CPU at the sign rate; ceiling with this sandbox and ` +
-    `load generator on the same ${CORES} cores: ${ceiling.toFixed(2)}; per round: ` +
-    runs.map((run, i) => `${int(run.rate)}/s ÷ ${int(signs[i]!.rate)}/s`).join(', ');
+      : ` (main thread ${int(cpu.bffMain)}, other threads ${int(cpu.bff - cpu.bffMain)}, the signature among them)`) +
+    `, upstream ${int(cpu.upstream)} µs, load generator ${int(cpu.load)} µs; one signature ${int(signCpu)} µs ` +
+    `of CPU on one core, ${signMs.toFixed(2)} ms alone through the thread pool, ${int(poolRate)}/s through it ` +
+    `on all ${CORES} cores; ceiling of a BFF costing only its signature beside this upstream and load ` +
+    `generator: ${ceiling.toFixed(2)}; per round: ` +
+    runs.map((run, i) => `${int(run.rate)}/s ÷ ${int(signs[i]!.oneCore)}/s`).join(', ');
   notes.push(throughputNote);
   if (cpu.others !== undefined && cpu.others > 0.1)
     notes.push(`other processes used ${pct(cpu.others)} of this machine's CPU during the throughput rounds`);
@@ -207,9 +213,9 @@ try {
     figure: 'SSO throughput ratio',
     value: round(ratio, 2),
     unit: 'ratio',
-    reference: `BFF ${int(ssoRate)}/s ÷ crypto.sign ${int(signRate)}/s`,
-    goal: '≥ 0.70',
-    met: runs.every((run) => run.errors === 0) && ratio >= 0.7,
+    reference: `BFF ${int(ssoRate)}/s ÷ one core's crypto.sign ${int(signRate)}/s`,
+    goal: `≥ ${RATIO_GOAL.toFixed(2)}`,
+    met: runs.every((run) => run.errors === 0) && ratio >= RATIO_GOAL,
     note: throughputNote,
   });
 
@@ -248,17 +254,18 @@ try {
   });
 
   // The widget's size does not depend on timing: it builds while the memory phase runs.
+  const memoryTarget = baselineRequests + MEMORY_REQUESTS;
   log(
-    `memory: up to ${int(MEMORY_REQUESTS)} SSO requests in all (${int(ssoRequests)} so far); widget builds meanwhile`,
+    `memory: ${int(MEMORY_REQUESTS)} SSO requests after the baseline, ${int(memoryTarget)} in all (${int(ssoRequests)} so far); widget builds meanwhile`,
   );
   widgetBuild = measureWidget();
   widgetBuild.catch(() => undefined);
   // In steps, so that the RSS on the way shows whether it levels off or keeps climbing.
   const rssPoint = (bytes: number) => `${int(ssoRequests / 1000)}k ${(bytes / 2 ** 20).toFixed(0)}`;
-  const trajectory = [`${int(FIRST_REQUESTS / 1000)}k ${(statsFirst.rssBytes / 2 ** 20).toFixed(0)}`];
+  const trajectory = [`${int(baselineRequests / 1000)}k ${(statsFirst.rssBytes / 2 ** 20).toFixed(0)}`];
   trajectory.push(rssPoint((await rig.bff.call<ProcessStats>('stats')).rssBytes));
   for (;;) {
-    const left = MEMORY_REQUESTS - ssoRequests;
+    const left = memoryTarget - ssoRequests;
     const timeLeft = BENCH_BUDGET_MS - (performance.now() - benchStarted);
     if (left <= 0 || timeLeft <= 0) break;
     count(
@@ -268,7 +275,7 @@ try {
         durationMs: timeLeft,
       }),
     );
-    if (ssoRequests < MEMORY_REQUESTS) {
+    if (ssoRequests < memoryTarget) {
       trajectory.push(rssPoint((await rig.bff.call<ProcessStats>('stats')).rssBytes));
     }
   }
@@ -285,13 +292,15 @@ try {
     figure: 'memory growth (RSS)',
     value: round(growth, 1),
     unit: '%',
-    reference: `BFF RSS ${mib(statsFirst.rssBytes)} after ${int(FIRST_REQUESTS)} → ${mib(statsLast.rssBytes)} after ${int(ssoRequests)}`,
+    reference: `BFF RSS ${mib(statsFirst.rssBytes)} after ${int(baselineRequests)} (warm-up) → ${mib(statsLast.rssBytes)} after ${int(ssoRequests - baselineRequests)} more`,
     goal: '< 10 %',
-    met: ssoRequests >= MEMORY_REQUESTS && growth < 10,
+    met: ssoRequests >= memoryTarget && growth < 10,
     note: heapNote,
   });
-  if (ssoRequests < MEMORY_REQUESTS)
-    notes.push(`memory: only ${int(ssoRequests)} SSO requests fit in the time budget; the figure is not met`);
+  if (ssoRequests < memoryTarget)
+    notes.push(
+      `memory: only ${int(ssoRequests - baselineRequests)} SSO requests after the baseline fit in the time budget; the figure is not met`,
+    );
   const failed = Object.values(failures).reduce((sum, times) => sum + times, 0);
   if (failed > 0) {
     const byStatus = Object.entries(failures).map(([status, times]) =>
@@ -346,8 +355,8 @@ rows.push({
   reference:
     `${(ingest.perSecond / ingest.rawInsertPerSecond).toFixed(2)} of the store's raw insert ` +
     `(${int(ingest.rawInsertPerSecond)}/s); ${int(ingest.linked)} of ${int(ingest.sent)} links moved`,
-  goal: '≥ 2,000/s',
-  met: ingest.perSecond >= 2_000 && ingest.failures === 0 && ingest.linked === ingest.sent,
+  goal: `≥ ${int(INGEST_GOAL)}/s`,
+  met: ingest.perSecond >= INGEST_GOAL && ingest.failures === 0 && ingest.linked === ingest.sent,
   ...(ingest.failures ? { note: `${ingest.failures} deliveries not acknowledged with 200` } : {}),
 });
 
