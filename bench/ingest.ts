@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { pingpongSignOf } from '../server/src/sandbox/pingpong/verify.ts';
-import { startChild } from './ipc.ts';
+import { startChild, type ProcessStats } from './ipc.ts';
 
 export interface IngestResult {
   perSecond: number;
@@ -8,6 +8,10 @@ export interface IngestResult {
   sent: number;
   linked: number;
   failures: number;
+  /** CPU the BFF's process spent per notification while the deliveries ran (all its threads). */
+  bffCpuMicrosPerNotification: number;
+  /** CPU this process, the load generator, spent per notification meanwhile. */
+  loadCpuMicrosPerNotification: number;
 }
 
 const ACCOUNT = { accId: 'ACC-BENCH', clientId: 'CLIENT-BENCH', salt: 'F78BC96A55548B2319EE68E0' };
@@ -69,6 +73,8 @@ export async function measureIngest(options: { count: number; concurrency: numbe
     const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
     let next = 0;
     let failures = 0;
+    const bffBefore = await child.call<ProcessStats>('stats');
+    const loadBefore = process.cpuUsage();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
@@ -79,9 +85,19 @@ export async function measureIngest(options: { count: number; concurrency: numbe
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const load = process.cpuUsage(loadBefore);
+    const bffAfter = await child.call<ProcessStats>('stats');
     agent.destroy();
     const { linked } = await child.call<{ linked: number }>('linkedCount');
-    return { perSecond: options.count / seconds, rawInsertPerSecond, sent: options.count, linked, failures };
+    return {
+      perSecond: options.count / seconds,
+      rawInsertPerSecond,
+      sent: options.count,
+      linked,
+      failures,
+      bffCpuMicrosPerNotification: (bffAfter.cpuMicros - bffBefore.cpuMicros) / options.count,
+      loadCpuMicrosPerNotification: (load.user + load.system) / options.count,
+    };
   } finally {
     await child.stop();
   }

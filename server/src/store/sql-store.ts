@@ -25,7 +25,8 @@ import type {
 } from './store.ts';
 
 type NotificationOutcome = { duplicate: boolean; changed: boolean; linkId?: string; paymentId?: string };
-interface Notification {
+/** One provider notification to record and apply. */
+export interface StoredNotification {
   provider: string;
   dedupeKey: string;
   at: number;
@@ -39,7 +40,7 @@ export class SqlStore implements Store {
   readonly outbox: SqlOutbox;
   private readonly driver: SqlDriver;
   private readonly prepared: PreparedQueries;
-  private readonly notifications: GroupCommit<Notification, NotificationOutcome> | undefined;
+  private readonly notifications: GroupCommit<StoredNotification, NotificationOutcome> | undefined;
 
   constructor(driver: SqlDriver) {
     this.kind = driver.kind;
@@ -55,7 +56,7 @@ export class SqlStore implements Store {
             for (const notification of batch) outcomes.push(await this.applyIn(prepared, notification));
             return outcomes;
           }),
-        alone: (notification) => this.transaction((prepared) => this.applyIn(prepared, notification)),
+        alone: (notification) => this.applyAlone(notification),
       });
     }
   }
@@ -199,11 +200,19 @@ export class SqlStore implements Store {
   ): Promise<NotificationOutcome> {
     const notification = { provider, dedupeKey, at, change };
     if (this.notifications) return this.notifications.run(notification);
+    return this.applyAlone(notification);
+  }
+
+  /** One notification in a transaction of its own, at once. */
+  protected applyAlone(notification: StoredNotification): Promise<NotificationOutcome> {
     return this.transaction((prepared) => this.applyIn(prepared, notification));
   }
 
   /** One notification inside the caller's transaction: recorded once, its change forward-only. */
-  private async applyIn(prepared: PreparedQueries, notification: Notification): Promise<NotificationOutcome> {
+  private async applyIn(
+    prepared: PreparedQueries,
+    notification: StoredNotification,
+  ): Promise<NotificationOutcome> {
     const { provider, dedupeKey, at, change } = notification;
     const fresh = await prepared.changes(queries.recordNotification, provider, dedupeKey, at);
     if (fresh !== 1) return { duplicate: true, changed: false };
