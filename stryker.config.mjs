@@ -15,8 +15,8 @@ export default {
     // the rate limiter and the stream caps
     'server/src/http/rate-limit.ts',
     'server/src/http/stream-gate.ts',
-    // CORS, the JSON body, the bearer and API key (browserCors … apiKeyAuth)
-    'server/src/http/middleware.ts:56-122',
+    // CORS, the JSON body and its reader, the bearer and API key (browserCors … apiKeyAuth)
+    'server/src/http/middleware.ts:32-149',
     // session authentication
     'server/src/sessions/sessions.ts:11-11',
     'server/src/sessions/sessions.ts:57-66',

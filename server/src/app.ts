@@ -3,7 +3,8 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
 import { DataKeyring } from './crypto/sealed.ts';
 import { runCryptoSelfTests } from './crypto/self-test.ts';
-import { accessLog, errorHandler, requestId } from './http/middleware.ts';
+import { errorHandler } from './http/middleware.ts';
+import { requestStart } from './http/request-start.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { buildRoutes, type BrowserLimits } from './http/routes.ts';
 import { StreamGate, type StreamLimits } from './http/stream-gate.ts';
@@ -237,12 +238,8 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   metrics.gauge('linkgate_open_streams', 'Event streams open on this instance.', () => [[{}, streams.count]]);
 
   const router = Router() as Linkgate;
-  router.use((_req, _res, next) => learned.inRequest(next), requestId, accessLog(logger, metrics));
-  router.use(async (req, _res, next) => {
-    // Health answers even while starting or after a failed start; everything else waits for it.
-    if (req.path !== '/healthz' && req.path !== '/readyz') await ready;
-    next();
-  });
+  const start = requestStart(logger, metrics, ready);
+  router.use((req, res, next) => learned.inRequest(() => start(req, res, next)));
   router.use(
     buildRoutes({
       apiKey: config.apiKey,

@@ -68,11 +68,6 @@ export function buildRoutes(deps: RouteDeps): Router {
     next();
   };
 
-  // Answers carry session tokens, redirect URLs with one-time codes and buyers' links: never cached.
-  router.use('/v1', (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
   router.get('/healthz', route('healthz'), (_req, res) => void res.json({ status: 'ok' }));
   router.get('/readyz', route('readyz'), async (_req, res) => {
     const ready = await deps.readiness();

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../server/src/store/sqlite.ts';
 import { BUYER, SHOP_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
@@ -141,6 +142,48 @@ describe('strict bodies (SECURITY 10)', () => {
     expect(error.code).toBe('INVALID_REQUEST');
     expect(error.message).not.toMatch(/__proto__|constructor|extra|pad/);
     expect(h.upstream).toEqual([]);
+  });
+
+  it('reads the body as a browser sends it, and refuses what a JSON reader would have to guess at', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const headers = {
+      origin: SHOP_ORIGIN,
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+    };
+    const send = (body: BodyInit, more: Record<string, string> = {}, init: object = {}) =>
+      fetch(h.url + SSO, { method: 'POST', headers: { ...headers, ...more }, body, ...init });
+    const chunked = (text: string) =>
+      new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < text.length; i += 1_000)
+            controller.enqueue(Buffer.from(text.slice(i, i + 1_000)));
+          controller.close();
+        },
+      });
+    const errorOf = async (answer: Response) => [
+      answer.status,
+      ((await answer.json()) as any).error?.message,
+    ];
+
+    // A byte-order mark, and a body sent in chunks without a length, within the limit: read.
+    expect((await send('\uFEFF{"path":"/items/1"}')).status).toBe(200);
+    expect((await send(chunked(JSON.stringify(body)), {}, { duplex: 'half' })).status).toBe(200);
+    const calls = h.upstream.length;
+    // Past 16 KiB in chunks, where no length announced it: refused as it arrives.
+    const big = JSON.stringify({ path: '/items/1', pad: 'x'.repeat(20_000) });
+    expect(await errorOf(await send(chunked(big), {}, { duplex: 'half' }))).toEqual([
+      400,
+      'The body is not valid JSON.',
+    ]);
+    // Compressed, a bare JSON string, and an empty body (then the schema names what is missing).
+    expect(await errorOf(await send(gzipSync(JSON.stringify(body)), { 'content-encoding': 'gzip' }))).toEqual(
+      [400, 'The body is not valid JSON.'],
+    );
+    expect(await errorOf(await send('"/items/1"'))).toEqual([400, 'The body is not valid JSON.']);
+    expect(await errorOf(await send(''))).toEqual([400, 'Invalid field: path.']);
+    expect(h.upstream.length).toBe(calls);
   });
 
   it.each([
