@@ -33,7 +33,7 @@ export class LinkReturns {
       clock: Clock;
       events: LinkEvents;
       /** Where a failed return's cause goes (a provider's own message); never to the buyer. */
-      logger?: Logger;
+      logger: Logger;
     },
   ) {}
 
@@ -80,7 +80,7 @@ export class LinkReturns {
         error instanceof LinkgateError && error.code === 'PROVIDER_REJECTED'
           ? error.code
           : 'PROVIDER_UNAVAILABLE';
-      this.deps.logger?.warn(
+      this.deps.logger.warn(
         {
           requestId: context.requestId,
           provider: adapter.id,

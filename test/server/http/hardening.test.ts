@@ -159,7 +159,15 @@ describe('origins and content types, to the letter', () => {
       'application/json ; charset=utf-8',
     ])
       expect([type, (await send(type)).status]).toEqual([type, 200]);
-    for (const type of ['x-application/json', 'application/json-seq', 'application/jsonx', 'text/json'])
+    for (const type of [
+      'x-application/json',
+      'application/json-seq',
+      'application/jsonx',
+      'text/json',
+      // A charset that only starts like UTF-8 is another charset.
+      'application/json; charset=utf-8x',
+      'application/json; charset=utf-8;q=1',
+    ])
       expect([type, (await send(type)).status]).toEqual([type, 400]);
   });
 });

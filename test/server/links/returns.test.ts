@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { linked, readEvents } from '../support/codegrant.ts';
-import { LocalCoordination, type Coordination } from '../../../server/src/store/coordination.ts';
-import { SqliteStore } from '../../../server/src/store/sqlite.ts';
+import { announcingStore } from '../support/announcing.ts';
 import { SHOP_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
 import { openWindow, sandboxOf, startLink, submit, viewLink } from '../providers/easypay/kicc.ts';
 import { startLink as startPingPongLink } from '../support/codegrant.ts';
@@ -52,24 +51,8 @@ describe('the return state (SECURITY 14)', () => {
 });
 
 describe('the return state, finishing a link', () => {
-  /** A store whose coordination records every change the server announces to link streams. */
-  const announcing = () => {
-    const ids: string[] = [];
-    const store = new SqliteStore(':memory:');
-    const local = new LocalCoordination();
-    const recording: Coordination = {
-      shared: true,
-      publish: async (_channel, payload) => void ids.push(payload.split(' ')[1]!),
-      subscribe: () => () => undefined,
-      exclusively: (name, work) => local.exclusively(name, work),
-      close: async () => undefined,
-    };
-    Object.defineProperty(store, 'coordination', { value: recording });
-    return { store, ids };
-  };
-
   it('announces a change once when a return moves the link, and not when a replay moves nothing', async () => {
-    const { store, ids } = announcing();
+    const { store, ids } = announcingStore();
     h = await startHarness({ store });
     const started = await startLink(h, await h.session(BUYER));
     const window = await openWindow(started.body['redirectUrl']);
@@ -129,6 +112,42 @@ describe('the return state, finishing a link', () => {
     expect((await submit(window.approve)).status).toBe(400);
     expect(sandboxOf(h).customerKeyCalls).toBe(0);
     expect((await h.store.getLink(first.body['linkId']))?.stateUsedAt).toBeNull();
+  });
+
+  it('asks KICC for no key when another instance moved the link on between the check and taking the state', async () => {
+    h = await startHarness();
+    const token = await h.session(BUYER);
+    const started = await startLink(h, token);
+    const linkId = started.body['linkId'] as string;
+    const window = await openWindow(started.body['redirectUrl']);
+    // The state is still unused and the link was pending when checked; it expires just before the state is taken.
+    const consume = h.store.consumeLinkState.bind(h.store);
+    h.store.consumeLinkState = async (hash, provider, at) => {
+      await h.store.transitionLink(linkId, ['pending'], 'expired', h.clock.now());
+      return consume(hash, provider, at);
+    };
+    await submit(window.approve);
+    expect(sandboxOf(h).customerKeyCalls).toBe(0);
+    expect((await h.store.getLink(linkId))?.status).toBe('expired');
+  });
+
+  it('announces nothing when the link moved on while the return was finishing it', async () => {
+    const { store, ids } = announcingStore();
+    h = await startHarness({ store });
+    const token = await h.session(BUYER);
+    const started = await startLink(h, token);
+    const linkId = started.body['linkId'] as string;
+    const window = await openWindow(started.body['redirectUrl']);
+    // The state is taken from a pending link, which another instance then expires.
+    const consume = h.store.consumeLinkState.bind(h.store);
+    h.store.consumeLinkState = async (hash, provider, at) => {
+      const taken = await consume(hash, provider, at);
+      await h.store.transitionLink(linkId, ['pending'], 'expired', h.clock.now());
+      return taken;
+    };
+    await submit(window.approve);
+    expect((await h.store.getLink(linkId))?.status).toBe('expired');
+    expect(ids).toEqual([]);
   });
 
   it('refuses a return to a provider it does not know', async () => {

@@ -7,6 +7,8 @@ import {
   testPingPongSettings,
   type Harness,
 } from '../../support/harness.ts';
+import type { SqliteStore } from '../../../../server/src/store/sqlite.ts';
+import { announcingStore } from '../../support/announcing.ts';
 import { sixth, type SixthSettings } from './module.ts';
 import { sixthSandbox } from './sandbox.ts';
 
@@ -22,9 +24,10 @@ afterEach(async () => {
   await h?.close();
 });
 
-async function start(): Promise<string> {
+async function start(store?: SqliteStore): Promise<string> {
   provider = sixthSandbox(SETTINGS);
   h = await startHarness({
+    ...(store ? { store } : {}),
     config: { providers: { igv: testIgvSettings(), pingpong: testPingPongSettings(), sixth: SETTINGS } },
     deps: { providers: [...PROVIDERS, sixth] },
     handlers: provider.handlers,
@@ -165,6 +168,27 @@ describe('a return that decides nothing, or an adapter that fails', () => {
     const crashed = await pageLink(await buyer(7));
     await postReturn(crashed.returnUrl, { ...ids(crashed), result: 'crash' });
     expect(await h.store.getLink(crashed.linkId)).toMatchObject({
+      status: 'failed',
+      errorCode: 'PROVIDER_UNAVAILABLE',
+    });
+  });
+});
+
+describe('what a return that finishes nothing does', () => {
+  it('announces no change when the return decides nothing', async () => {
+    const { store, ids: announced } = announcingStore();
+    const token = await start(store);
+    const waiting = await pageLink(token);
+    expect((await postReturn(waiting.returnUrl, { ...ids(waiting), result: 'wait' })).status).toBe(200);
+    expect((await h.store.getLink(waiting.linkId))?.status).toBe('pending');
+    expect(announced).toEqual([]);
+  });
+
+  it('fails the link as unavailable when the adapter throws any error of ours but a refusal', async () => {
+    const token = await start();
+    const unverified = await pageLink(token);
+    await postReturn(unverified.returnUrl, { ...ids(unverified), result: 'unverified' });
+    expect(await h.store.getLink(unverified.linkId)).toMatchObject({
       status: 'failed',
       errorCode: 'PROVIDER_UNAVAILABLE',
     });

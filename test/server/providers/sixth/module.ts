@@ -118,6 +118,8 @@ class SixthAdapter implements ProviderAdapter, LinkCapability, ReturnCapability 
     // A return that decides nothing (the provider's notification will), and an adapter's own fault.
     if (result === 'wait') return { status: 'pending' };
     if (result === 'crash') throw new Error('a fault inside the adapter');
+    // A return whose own check fails inside the adapter: an error of ours that is not a refusal.
+    if (result === 'unverified') throw new LinkgateError('UNAUTHENTICATED');
     if (result !== 'ok') return { status: 'failed', errorCode: 'PROVIDER_REJECTED' };
     const answer = await this.post('key', '/keys', { registerId: link.providerRef }, context);
     return { status: 'linked', secret: String(answer['key']) };
