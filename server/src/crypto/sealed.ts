@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.ts';
 
 /**
  * Data at rest: AES-256-GCM under versioned keys. A sealed value reads `v2.<base64url>` where the
@@ -57,7 +58,8 @@ export class DataKeyring {
 
   seal(plaintext: string, context = ''): string {
     this.witness?.(plaintext);
-    const iv = randomBytes(IV_BYTES);
+    // A fresh IV for every value, never one twice under a key (AES-GCM's one rule).
+    const iv = pooledRandomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
     cipher.setAAD(Buffer.from(`${this.current.version}|${context}`, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { pooledRandomBytes } from '../crypto/random-pool.ts';
 import type { Schema } from './schema.ts';
 import type { LinkStatus, PaymentStatus, WebhookEventType } from './store.ts';
 
@@ -64,7 +64,7 @@ export interface NewEvent {
 function newEvent(type: WebhookEventType, at: number, data: Record<string, string>): NewEvent {
   // The body is fixed here, once: every attempt sends (and signs) these same bytes.
   const payload = JSON.stringify({ type, timestamp: new Date(at).toISOString(), data });
-  return { eventId: `msg_${randomBytes(16).toString('base64url')}`, type, payload, createdAt: at };
+  return { eventId: `msg_${pooledRandomBytes(16).toString('base64url')}`, type, payload, createdAt: at };
 }
 
 export function linkEvent(link: MovedLink, at: number): NewEvent | undefined {
