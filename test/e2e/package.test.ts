@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -127,6 +127,19 @@ describe('the package as a merchant installs it', () => {
   it('type-checks the shop (server.js and a React view) against the installed declarations', () => {
     const tsc = join(app, 'node_modules', 'typescript', 'bin', 'tsc');
     expect(() => execFileSync(process.execPath, [tsc, '-p', app], { encoding: 'utf8' })).not.toThrow();
+  });
+
+  it('exports each element alone, as a module that defines that element and no other', () => {
+    for (const name of ['sso-link', 'connect-wallet', 'codegrant-signup']) {
+      const resolved = execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `console.log(import.meta.resolve('linkgate/${name}'))`],
+        { cwd: app, encoding: 'utf8' },
+      ).trim();
+      const code = readFileSync(new URL(resolved), 'utf8');
+      const defined = [...code.matchAll(/defineElement\('(linkgate-[a-z-]+)'/g)].map((match) => match[1]);
+      expect(defined, name).toEqual([`linkgate-${name}`]);
+    }
   });
 
   it('loads the CDN file only when its SRI integrity matches', async () => {

@@ -2,6 +2,10 @@
 // DOM code sees them through HTMLElementTagNameMap and HTMLElementEventMap.
 import type {} from 'linkgate/react';
 import type { LinkgateCodegrantSignup, LinkgateSsoLink } from 'linkgate';
+// Each element alone, for a page that needs only one of them.
+import type { LinkgateSsoLink as SsoLinkAlone } from 'linkgate/sso-link';
+import type { LinkgateConnectWallet } from 'linkgate/connect-wallet';
+import type { LinkgateCodegrantSignup as SignupAlone } from 'linkgate/codegrant-signup';
 
 export const checkout = (token: string) => (
   <>
@@ -24,3 +28,11 @@ const link: LinkgateSsoLink = document.createElement('linkgate-sso-link');
 const signup: LinkgateCodegrantSignup | null = document.querySelector('linkgate-codegrant-signup');
 signup?.addEventListener('linkgate-linked', (event) => console.log(event.detail.linkId));
 signup?.setAttribute('session-token', link.getAttribute('session-token') ?? '');
+
+// The same classes, whether taken from 'linkgate' or from an element's own entry point.
+const alone: [SsoLinkAlone, SignupAlone, LinkgateConnectWallet | null] = [
+  link,
+  signup!,
+  document.querySelector('linkgate-connect-wallet'),
+];
+console.log(alone.length);
