@@ -59,6 +59,11 @@ export class LogSecrets implements SecretWitness {
   private readonly configured = new Set<string>();
   /** Value → when it stops being scrubbed process-wide, oldest first. */
   private readonly kept = new Map<string, number>();
+  /**
+   * The kept values by their first MIN_LENGTH characters: a line is scrubbed by looking up each of
+   * its positions, in time proportional to the line, not to the thousands of values kept.
+   */
+  private readonly byPrefix = new Map<string, Set<string>>();
   private readonly request = new AsyncLocalStorage<Set<string>>();
 
   constructor(
@@ -89,10 +94,26 @@ export class LogSecrets implements SecretWitness {
       // to the end on every request churned the map into a rehash every few hundred requests.
       const kept = this.kept.get(form);
       if (kept !== undefined && until - kept < this.keepMs / REFRESH_PARTS) continue;
-      this.kept.delete(form);
+      if (kept !== undefined) this.kept.delete(form);
+      else this.index(form);
       this.kept.set(form, until);
     }
-    while (this.kept.size > this.capacity) this.kept.delete(this.kept.keys().next().value!);
+    while (this.kept.size > this.capacity) this.forget(this.kept.keys().next().value!);
+  }
+
+  private index(value: string): void {
+    const prefix = value.slice(0, MIN_LENGTH);
+    const values = this.byPrefix.get(prefix);
+    if (values) values.add(value);
+    else this.byPrefix.set(prefix, new Set([value]));
+  }
+
+  private forget(value: string): void {
+    this.kept.delete(value);
+    const prefix = value.slice(0, MIN_LENGTH);
+    const values = this.byPrefix.get(prefix);
+    values?.delete(value);
+    if (values?.size === 0) this.byPrefix.delete(prefix);
   }
 
   /** A plaintext about to be sealed or just opened: the text and every string inside it. */
@@ -111,10 +132,17 @@ export class LogSecrets implements SecretWitness {
     };
     this.configured.forEach(look);
     this.request.getStore()?.forEach(look);
-    for (const [value, until] of this.kept) {
-      if (until > now) look(value);
-      else this.kept.delete(value);
+    const expired: string[] = [];
+    for (let at = 0; at + MIN_LENGTH <= line.length; at += 1) {
+      const candidates = this.byPrefix.get(line.slice(at, at + MIN_LENGTH));
+      if (!candidates) continue;
+      for (const value of candidates) {
+        if (!line.startsWith(value, at) || found.includes(value)) continue;
+        if (this.kept.get(value)! > now) look(value);
+        else expired.push(value);
+      }
     }
+    expired.forEach((value) => this.forget(value));
     if (found.length === 0) return line;
     // Longest first, so a value is not half-replaced through a shorter one inside it.
     found.sort((a, b) => b.length - a.length);

@@ -50,6 +50,14 @@ describe('LogSecrets: scrubbing by value (SECURITY 20)', () => {
     expect(secrets.scrub(`phone ${PHONE}`)).toBe(`phone ${PHONE}`);
   });
 
+  it('finds every kept value in a line among thousands kept, those sharing a beginning too', () => {
+    const secrets = new LogSecrets();
+    for (let i = 0; i < 5_000; i += 1) secrets.remember(`tok_${i.toString(36).padStart(6, '0')}`);
+    secrets.remember('tok_00000a-long');
+    const line = 'a tok_000001 b xtok_0003e7y tok_00000a-long tok_00000a tok_zzzzzz tok_';
+    expect(secrets.scrub(line)).toBe('a [secret] b x[secret]y [secret] [secret] tok_zzzzzz tok_');
+  });
+
   it('scrubs every string inside a sealed JSON value, in its JSON-escaped form too, longest first', () => {
     const secrets = new LogSecrets();
     secrets.rememberSealed(
