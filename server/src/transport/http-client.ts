@@ -70,13 +70,17 @@ export function createHttpClient(options: { maxSockets?: number } = {}): HttpCli
           chunks.push(chunk);
         });
         incoming.once('error', reject);
-        incoming.once('end', () =>
+        incoming.once('end', () => {
+          // Built when read: most answers are judged by their status and body alone.
+          let headers: Headers | undefined;
           resolve({
             status: incoming.statusCode ?? 0,
-            headers: headersOf(incoming),
+            get headers() {
+              return (headers ??= headersOf(incoming));
+            },
             body: Buffer.concat(chunks),
-          }),
-        );
+          });
+        });
       });
       outgoing.end(body);
     });
