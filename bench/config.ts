@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../server/src/config/config.ts';
 
 /**
- * The BFF configuration every bench child runs with: a fresh API key and data key, launch limits
- * off, sandbox mode off; each child names its providers, origins and database.
+ * The BFF configuration every bench child runs with: a fresh API key and data key, sandbox mode off;
+ * each child names its providers, origins and database. Rate limits are on, as a merchant runs
+ * them, but so high that the bench's one session from one address is never refused: every
+ * request pays for its counting.
  */
 export function benchConfig(fields: Pick<Config, 'providers' | 'allowedOrigins' | 'databaseUrl'>): Config {
   return {
@@ -11,7 +13,7 @@ export function benchConfig(fields: Pick<Config, 'providers' | 'allowedOrigins' 
     publicUrl: 'http://127.0.0.1',
     apiKey: `lgk_bench_${randomBytes(16).toString('hex')}`,
     dataKeys: [{ version: 'v1', key: randomBytes(32) }],
-    rateLimitPerMinute: 0,
+    rateLimitPerMinute: 10_000_000,
     sandbox: false,
     deadlineMs: 10_000,
     trustProxy: false,

@@ -6,7 +6,7 @@ import { runCryptoSelfTests } from './crypto/self-test.ts';
 import { errorHandler } from './http/middleware.ts';
 import { requestStart } from './http/request-start.ts';
 import { RateLimiter } from './http/rate-limit.ts';
-import { buildRoutes, type BrowserLimits } from './http/routes.ts';
+import { addRoutes, type BrowserLimits } from './http/routes.ts';
 import { StreamGate, type StreamLimits } from './http/stream-gate.ts';
 import { LogSecrets } from './log-secrets.ts';
 import { createLogger, describeError, type Logger } from './logger.ts';
@@ -240,31 +240,29 @@ export function createLinkgate(config: Config, deps: LinkgateDeps = {}): Linkgat
   const router = Router() as Linkgate;
   const start = requestStart(logger, metrics, ready);
   router.use((req, res, next) => learned.inRequest(() => start(req, res, next)));
-  router.use(
-    buildRoutes({
-      apiKey: config.apiKey,
-      allowedOrigins: config.allowedOrigins,
-      ownOrigin: new URL(config.publicUrl).origin,
-      sessions,
-      sso,
-      links,
-      events,
-      notifications,
-      returns,
-      payments,
-      webhookDeliveries,
-      metrics,
-      limits,
-      streams,
-      readiness: async () => {
-        if (!selfTestsPassed || !store) return false;
-        return store.ping().then(
-          () => true,
-          () => false,
-        );
-      },
-    }),
-  );
+  addRoutes(router, {
+    apiKey: config.apiKey,
+    allowedOrigins: config.allowedOrigins,
+    ownOrigin: new URL(config.publicUrl).origin,
+    sessions,
+    sso,
+    links,
+    events,
+    notifications,
+    returns,
+    payments,
+    webhookDeliveries,
+    metrics,
+    limits,
+    streams,
+    readiness: async () => {
+      if (!selfTestsPassed || !store) return false;
+      return store.ping().then(
+        () => true,
+        () => false,
+      );
+    },
+  });
   router.use(errorHandler(logger));
   router.ready = ready;
   router.jobs = {

@@ -1,4 +1,4 @@
-import { Router, type RequestHandler } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { LinkEvents } from '../links/events.ts';
 import type { Links } from '../links/links.ts';
 import type { LinkReturns } from '../links/returns.ts';
@@ -50,9 +50,11 @@ export interface BrowserLimits {
   failedAuthentications: RateLimiter;
 }
 
-/** Routes are thin: parse, call a use case, answer. */
-export function buildRoutes(deps: RouteDeps): Router {
-  const router = Router();
+/**
+ * Routes are thin: parse, call a use case, answer. They are added to the router they are given (not
+ * nested in one of their own), and the SSO launch, the hot path, comes first.
+ */
+export function addRoutes(router: Router, deps: RouteDeps): void {
   const cors = browserCors(deps.allowedOrigins, deps.ownOrigin);
   const merchant = apiKeyAuth(deps.apiKey);
   const failures = new FailedAuthentications(deps.limits?.failedAuthentications);
@@ -67,30 +69,6 @@ export function buildRoutes(deps: RouteDeps): Router {
     }
     next();
   };
-
-  router.get('/healthz', route('healthz'), (_req, res) => void res.json({ status: 'ok' }));
-  router.get('/readyz', route('readyz'), async (_req, res) => {
-    const ready = await deps.readiness();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
-  });
-  // Counts by route and provider tell an outsider too much: the merchant's API key reads them.
-  router.get('/metrics', route('metrics'), merchant, (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(deps.metrics.render());
-  });
-
-  router.post('/v1/sessions', route('sessions.create'), merchant, jsonBody, async (req, res) => {
-    const input = parseBody(sessionBody, req.body);
-    res.status(201).json(await deps.sessions.create(input));
-  });
-  router.delete(
-    '/v1/users/:merchantUserId/sessions',
-    route('sessions.revoke'),
-    merchant,
-    async (req, res) => {
-      const revoked = await deps.sessions.revokeAll(String(req.params['merchantUserId']));
-      res.json({ revoked });
-    },
-  );
 
   // A browser launch: allowed origin, per-IP limit, JSON, a live session, per-session limit.
   const launch: RequestHandler[] = [
@@ -116,6 +94,30 @@ export function buildRoutes(deps: RouteDeps): Router {
     });
     res.json({ redirectUrl });
   });
+  router.get('/healthz', route('healthz'), (_req, res) => void res.json({ status: 'ok' }));
+  router.get('/readyz', route('readyz'), async (_req, res) => {
+    const ready = await deps.readiness();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+  });
+  // Counts by route and provider tell an outsider too much: the merchant's API key reads them.
+  router.get('/metrics', route('metrics'), merchant, (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(deps.metrics.render());
+  });
+
+  router.post('/v1/sessions', route('sessions.create'), merchant, jsonBody, async (req, res) => {
+    const input = parseBody(sessionBody, req.body);
+    res.status(201).json(await deps.sessions.create(input));
+  });
+  router.delete(
+    '/v1/users/:merchantUserId/sessions',
+    route('sessions.revoke'),
+    merchant,
+    async (req, res) => {
+      const revoked = await deps.sessions.revokeAll(String(req.params['merchantUserId']));
+      res.json({ revoked });
+    },
+  );
+
   router.use(
     buildLinkRoutes({
       links: deps.links,
@@ -134,5 +136,4 @@ export function buildRoutes(deps: RouteDeps): Router {
   router.use(buildWebhookRoutes({ deliveries: deps.webhookDeliveries, merchant }));
   // `/v1` is ours: an unknown path or method there answers in the contract's shape, not Express's page.
   router.use('/v1', route('v1.unknown'), (_req, _res, next) => next(new LinkgateError('NOT_FOUND')));
-  return router;
 }
