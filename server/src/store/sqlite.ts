@@ -10,6 +10,7 @@ import {
   type SqliteDatabase,
   type SqliteDialectConfig,
 } from 'kysely';
+import { startCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { LocalCoordination } from './coordination.ts';
 import type { SqlDriver } from './driver.ts';
 import { readDirectly, type DirectRead } from './prepared.ts';
@@ -23,12 +24,27 @@ import { SqlStore } from './sql-store.ts';
  */
 export class SqliteStore extends SqlStore {
   /** `path` is a file path or `:memory:`. */
-  constructor(path: string) {
-    super(sqliteDriver(path));
+  constructor(path: string, options: SqliteOptions = {}) {
+    super(sqliteDriver(path, options));
   }
 }
 
-function sqliteDriver(path: string): SqlDriver {
+export interface SqliteOptions {
+  /**
+   * Write transactions after which WAL checkpoints move to a worker thread (checkpointer.ts): by
+   * default the first, so a store that only reads starts none. Until then SQLite checkpoints in
+   * COMMIT as it always has; `Infinity` keeps it so.
+   */
+  checkpointAfter?: number;
+}
+
+/** SQLite's own automatic threshold (pages of WAL), kept until the worker takes over. */
+const AUTO_CHECKPOINT_PAGES = 1_000;
+/** With the worker running: only a bound on the WAL (40 MB of 4 KiB pages) should it fall behind. */
+const BOUND_CHECKPOINT_PAGES = 10_000;
+const CHECKPOINT_EVERY_MS = 100;
+
+function sqliteDriver(path: string, options: SqliteOptions): SqlDriver {
   if (path !== ':memory:') createPrivately(path);
   const database = new Database(path);
   database.pragma('journal_mode = WAL');
@@ -36,10 +52,28 @@ function sqliteDriver(path: string): SqlDriver {
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   const reads = path === ':memory:' ? undefined : readConnection(path);
+  let checkpointer: Checkpointer | undefined;
+  let transactions = 0;
+  const checkpointAfter = path === ':memory:' ? Infinity : (options.checkpointAfter ?? 1);
+  const began = () => {
+    transactions += 1;
+    if (transactions !== checkpointAfter) return;
+    database.pragma(`wal_autocheckpoint = ${BOUND_CHECKPOINT_PAGES}`);
+    checkpointer = startCheckpointer(path, CHECKPOINT_EVERY_MS, () => {
+      // The worker could not run: SQLite checkpoints on commit again, as before.
+      if (database.open) database.pragma(`wal_autocheckpoint = ${AUTO_CHECKPOINT_PAGES}`);
+    });
+  };
   const db = new Kysely<Schema>({
-    dialect: new ImmediateSqliteDialect({
-      database: preparingOnce(database, () => reads?.database.close()),
-    }),
+    dialect: new ImmediateSqliteDialect(
+      {
+        database: preparingOnce(database, () => {
+          checkpointer?.stop();
+          reads?.database.close();
+        }),
+      },
+      began,
+    ),
   });
   if (reads) readDirectly(db, reads.read);
   return {
@@ -115,7 +149,15 @@ function preparingOnce(database: Database.Database, closed: () => void): SqliteD
  * first write, where another connection to the file can make it fail with SQLITE_BUSY at once.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly began: () => void,
+  ) {
+    super(config);
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    this.began();
     await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
   }
 }
@@ -123,12 +165,15 @@ class ImmediateSqliteDriver extends SqliteDriver {
 class ImmediateSqliteDialect extends SqliteDialect {
   private readonly config: SqliteDialectConfig;
 
-  constructor(config: SqliteDialectConfig) {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly began: () => void,
+  ) {
     super(config);
     this.config = config;
   }
 
   override createDriver(): SqliteDriver {
-    return new ImmediateSqliteDriver(this.config);
+    return new ImmediateSqliteDriver(this.config, this.began);
   }
 }
