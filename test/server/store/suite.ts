@@ -274,6 +274,47 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       await store.close();
     });
 
+    it("applies a notification to its provider's row by request id, and names the row it did not move", async () => {
+      const store = await open();
+      await store.upsertUser(user('u9'));
+      // Two providers with the same request id: each notification is for its own provider's row.
+      await store.insertLink(link('l9a', 'u9'));
+      await store.insertLink(
+        link('l9b', 'u9', { provider: 'vodapay', requestId: 'req-l9a', stateHash: 'state-l9b' }),
+      );
+      await store.insertPayment({ ...payment('p9a', 'u9'), requestId: 'pr-9' });
+      await store.insertPayment({ ...payment('p9b', 'u9'), provider: 'vodapay', requestId: 'pr-9' });
+      const linked = { kind: 'link', requestId: 'req-l9a', status: 'linked', from: ['pending'] } as const;
+      const paid = { kind: 'payment', requestId: 'pr-9', status: 'succeeded', from: ['pending'] } as const;
+      expect(await store.applyNotification('pingpong', 'n9-1', 10, linked)).toEqual({
+        duplicate: false,
+        changed: true,
+        linkId: 'l9a',
+      });
+      expect(await store.applyNotification('pingpong', 'n9-2', 11, paid)).toEqual({
+        duplicate: false,
+        changed: true,
+        paymentId: 'p9a',
+      });
+      expect((await store.getLink('l9b'))?.status).toBe('pending');
+      expect((await store.getPayment('p9b'))?.status).toBe('pending');
+      // A later change that no longer applies still says which row it was about, and moves nothing.
+      const failed = { kind: 'link', requestId: 'req-l9a', status: 'failed', from: ['pending'] } as const;
+      expect(await store.applyNotification('pingpong', 'n9-3', 12, failed)).toEqual({
+        duplicate: false,
+        changed: false,
+        linkId: 'l9a',
+      });
+      expect(await store.applyNotification('pingpong', 'n9-4', 13, { ...paid, status: 'failed' })).toEqual({
+        duplicate: false,
+        changed: false,
+        paymentId: 'p9a',
+      });
+      expect(await store.getLink('l9a')).toMatchObject({ status: 'linked', updatedAt: 10 });
+      expect(await store.getPayment('p9a')).toMatchObject({ status: 'succeeded', updatedAt: 11 });
+      await store.close();
+    });
+
     it('replays an idempotency key, refuses it for another body, and frees an unfinished one', async () => {
       const store = await open();
       expect(await store.claimIdempotencyKey('pay:k1', 'hash-a', 1, 100)).toMatchObject({ state: 'new' });
