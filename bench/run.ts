@@ -348,6 +348,10 @@ rows.push(
 
 log(`ingest: ${int(INGEST_COUNT)} PingPong notifications through POST /webhooks/pingpong`);
 const ingest = await measureIngest({ count: INGEST_COUNT, concurrency: CONCURRENCY });
+const ingestNote =
+  `CPU per notification: BFF ${int(ingest.bffCpuMicrosPerNotification)} µs, load generator ` +
+  `${int(ingest.loadCpuMicrosPerNotification)} µs` +
+  (ingest.failures ? `; ${ingest.failures} deliveries not acknowledged with 200` : '');
 rows.push({
   figure: 'notification ingest',
   value: Math.round(ingest.perSecond),
@@ -357,8 +361,9 @@ rows.push({
     `(${int(ingest.rawInsertPerSecond)}/s); ${int(ingest.linked)} of ${int(ingest.sent)} links moved`,
   goal: `≥ ${int(INGEST_GOAL)}/s`,
   met: ingest.perSecond >= INGEST_GOAL && ingest.failures === 0 && ingest.linked === ingest.sent,
-  ...(ingest.failures ? { note: `${ingest.failures} deliveries not acknowledged with 200` } : {}),
+  note: ingestNote,
 });
+notes.push(`ingest: ${ingestNote}`);
 
 log('widget: waiting for the builds');
 const widget = await (widgetBuild ?? measureWidget());

@@ -32,6 +32,8 @@ function unescape(escaped: string): string {
 
 /** Every string leaf of a JSON text, or the text itself when it is not JSON. */
 function leavesOf(text: string): string[] {
+  // A token or a code is no JSON text: spare the parser its exception (a third of ingest's scrubbing).
+  if (!/^\s*[[{"\-0-9tfn]/.test(text)) return [text];
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

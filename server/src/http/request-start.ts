@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { pooledRandomBytes } from '../crypto/random-pool.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 
 /** A fresh id for every request; an incoming X-Request-Id is not trusted, it could be anything. */
 function newRequestId(): string {
-  return `req_${randomBytes(12).toString('hex')}`;
+  return `req_${pooledRandomBytes(12).toString('hex')}`;
 }
 
 /**
