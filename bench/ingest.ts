@@ -1,6 +1,6 @@
-import { Agent, request } from 'node:http';
 import { pingpongSignOf } from '../server/src/sandbox/pingpong/verify.ts';
 import { startChild, type ProcessStats } from './ipc.ts';
+import { sender } from './load.ts';
 
 export interface IngestResult {
   perSecond: number;
@@ -37,21 +37,6 @@ function notification(index: number): string {
   return JSON.stringify(envelope);
 }
 
-function post(agent: Agent, url: URL, body: string): Promise<number> {
-  return new Promise((resolve) => {
-    const outgoing = request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json' } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    outgoing.on('error', () => resolve(0));
-    outgoing.end(body);
-  });
-}
-
 /**
  * Notifications verified, deduplicated and stored per second through `POST /webhooks/pingpong`,
  * each a distinct delivery that moves one pending link to linked, against the store's raw insert.
@@ -68,9 +53,16 @@ export async function measureIngest(options: { count: number; concurrency: numbe
     const { perSecond: rawInsertPerSecond } = await child.call<{ perSecond: number }>('rawInsertRate', {
       ms: 2_000,
     });
-    const bodies = Array.from({ length: options.count }, (_, i) => notification(i));
-    const target = new URL('/webhooks/pingpong', url);
-    const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+    const bodies = Array.from({ length: options.count }, (_, i) => Buffer.from(notification(i)));
+    // The same raw keep-alive load generator as the SSO figures (bench/load.ts), one body per delivery.
+    const target = sender(
+      {
+        url: new URL('/webhooks/pingpong', url),
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.alloc(0),
+      },
+      options.concurrency,
+    );
     let next = 0;
     let failures = 0;
     const bffBefore = await child.call<ProcessStats>('stats');
@@ -79,7 +71,7 @@ export async function measureIngest(options: { count: number; concurrency: numbe
     await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
         while (next < bodies.length) {
-          const status = await post(agent, target, bodies[next++]!);
+          const status = await target.send(bodies[next++]!);
           if (status !== 200) failures += 1;
         }
       }),
@@ -87,7 +79,7 @@ export async function measureIngest(options: { count: number; concurrency: numbe
     const seconds = (performance.now() - started) / 1000;
     const load = process.cpuUsage(loadBefore);
     const bffAfter = await child.call<ProcessStats>('stats');
-    agent.destroy();
+    target.close();
     const { linked } = await child.call<{ linked: number }>('linkedCount');
     return {
       perSecond: options.count / seconds,

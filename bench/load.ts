@@ -14,8 +14,11 @@ export interface Target {
 }
 
 export interface Sender {
-  /** Resolves with the status code (0 on a network error or timeout); the body is read and dropped. */
-  send(): Promise<number>;
+  /**
+   * Resolves with the status code (0 on a network error or timeout); the answer's body is read and
+   * dropped. The request carries the target's body, or `body` when given.
+   */
+  send(body?: Buffer): Promise<number>;
   close(): void;
 }
 
@@ -93,9 +96,10 @@ export function sender(target: Target, maxSockets: number): Sender {
     `host: ${target.url.host}`,
     'connection: keep-alive',
     ...Object.entries(target.headers).map(([name, value]) => `${name}: ${value}`),
-    `content-length: ${target.body.length}`,
   ].join('\r\n');
-  const request = Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), target.body]);
+  const requestOf = (body: Buffer) =>
+    Buffer.concat([Buffer.from(`${head}\r\ncontent-length: ${body.length}\r\n\r\n`, 'latin1'), body]);
+  const request = requestOf(target.body);
   const idle: Connection[] = [];
   const all = new Set<Connection>();
   const queued: ((connection: Connection) => void)[] = [];
@@ -124,9 +128,9 @@ export function sender(target: Target, maxSockets: number): Sender {
     else idle.push(connection);
   };
   return {
-    send: async () => {
+    send: async (body) => {
       const connection = await take();
-      const status = await connection.send(request);
+      const status = await connection.send(body ? requestOf(body) : request);
       give(connection);
       return status;
     },
