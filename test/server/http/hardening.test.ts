@@ -74,6 +74,63 @@ describe('body size (SECURITY 10)', () => {
   });
 });
 
+describe('the JSON body reader, to the byte (SECURITY 10)', () => {
+  const LIMIT = 16 * 1024;
+  const send = (token: string, body: BodyInit, more: Record<string, string> = {}) =>
+    fetch(`${h.url}/v1/sso/igv`, {
+      method: 'POST',
+      headers: {
+        origin: SHOP_ORIGIN,
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...more,
+      },
+      body,
+      ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
+    });
+  /** The same text sent in 1,000-byte chunks with no Content-Length. */
+  const chunked = (text: string) =>
+    new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < text.length; i += 1_000)
+          controller.enqueue(Buffer.from(text.slice(i, i + 1_000)));
+        controller.close();
+      },
+    });
+  const messageOf = async (answer: Response) => ((await answer.json()) as any).error?.message;
+
+  it('reads a body of exactly 16 KiB, with a length or in chunks, and refuses one byte more', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    // Valid JSON to the last byte: whitespace after the object.
+    const exact = `{"path":"/items/1"}`.padEnd(LIMIT, ' ');
+    expect((await send(token, exact)).status).toBe(200);
+    expect((await send(token, chunked(exact))).status).toBe(200);
+    const over = `${exact} `;
+    expect(await messageOf(await send(token, over))).toBe('The body is not valid JSON.');
+    // In chunks, its first 16 KiB would parse: the reader stops at the limit rather than read them.
+    expect(await messageOf(await send(token, chunked(over)))).toBe('The body is not valid JSON.');
+    expect(h.logs.text()).toContain(`The body is not valid JSON.: body over ${LIMIT} bytes`);
+  });
+
+  it('refuses a body that says it is compressed, whatever it holds, and takes identity as no encoding', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    const plain = '{"path":"/items/1"}';
+    const gzip = await send(token, plain, { 'content-encoding': 'gzip' });
+    expect(await messageOf(gzip)).toBe('The body is not valid JSON.');
+    expect((await send(token, plain, { 'content-encoding': 'identity' })).status).toBe(200);
+  });
+
+  it('reads an array for the schema to judge, and logs why a bare value is not read', async () => {
+    h = await startHarness();
+    const token = await h.session();
+    expect(await messageOf(await send(token, '[]'))).not.toBe('The body is not valid JSON.');
+    expect(await messageOf(await send(token, '"/items/1"'))).toBe('The body is not valid JSON.');
+    expect(h.logs.text()).toContain('The body is not valid JSON.: JSON body is not an object or an array');
+  });
+});
+
 describe('CORS, bodies and bearer tokens, exactly', () => {
   const preflight = (origin: string) =>
     fetch(`${h.url}/v1/sso/igv`, {
