@@ -8,6 +8,7 @@ import { createPrivateKey } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type Linkgate } from '../server/src/app.ts';
+import { expressServerOptions } from '../server/src/http/server-options.ts';
 import { benchConfig } from './config.ts';
 import { ownStats, serve } from './ipc.ts';
 
@@ -46,7 +47,7 @@ serve({
     const created = createApp(config);
     linkgate = created.linkgate;
     await linkgate.ready;
-    server = createServer(created.app);
+    server = createServer(expressServerOptions(created.app), created.app);
     const listening = server;
     await new Promise<void>((resolve, reject) => {
       listening.once('error', reject);

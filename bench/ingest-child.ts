@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type Linkgate } from '../server/src/app.ts';
+import { expressServerOptions } from '../server/src/http/server-options.ts';
 import { benchConfig } from './config.ts';
 import { SqliteStore } from '../server/src/store/sqlite.ts';
 import type { NotifiedChange } from '../server/src/store/store.ts';
@@ -89,7 +90,7 @@ serve({
         expiresAt: now + 3_600_000,
       });
     }
-    server = createServer(created.app);
+    server = createServer(expressServerOptions(created.app), created.app);
     const listening = server;
     await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', () => resolve()));
     return { url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}` };

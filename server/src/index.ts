@@ -1,5 +1,6 @@
 export { createApp, type Linkgate, type LinkgateDeps } from './app.ts';
 export { createLinkgate } from './mount.ts';
+export { expressServerOptions } from './http/server-options.ts';
 export {
   completeConfig,
   readConfig,

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import express, { type Express } from 'express';
 import { createApp, type Linkgate } from './app.ts';
+import { expressServerOptions } from './http/server-options.ts';
 import { systemClock } from './clock.ts';
 import { completeConfig, readConfig, type Config } from './config/config.ts';
 import type { Env } from './config/env.ts';
@@ -50,7 +51,7 @@ export async function run(options: RunOptions): Promise<Running> {
     await Promise.all([linkgate.close(), sandbox?.close()]);
     throw error;
   }
-  const server = createServer(app);
+  const server = createServer(expressServerOptions(app), app);
   const port = await listen(server, config.port);
   const url = `http://localhost:${port}`;
   const running = { config, url, sandboxUrl, sandboxes, linkgate };

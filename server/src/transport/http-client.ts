@@ -1,4 +1,4 @@
-import http, { type IncomingMessage } from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 
 /** One request as the transport hands it to the wire. */
@@ -26,9 +26,34 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
-function headersOf(message: IncomingMessage): Headers {
+/**
+ * An answer whose Headers are built when first read (only VodaPay's verification reads them). Made
+ * here, apart from the request's closures, so that what it keeps is the raw header object and not
+ * the response, its socket listeners and the call's closures: an answer held a little longer
+ * would otherwise carry all of those into V8's old generation.
+ */
+function answer(status: number, raw: IncomingHttpHeaders, body: Buffer): WireResponse {
+  let headers: Headers | undefined;
+  return {
+    status,
+    get headers() {
+      return (headers ??= headersOf(raw));
+    },
+    body,
+  };
+}
+
+/** What http.request's own `signal` option rejects with: an AbortError carrying the reason. */
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
+  });
+}
+
+function headersOf(raw: IncomingHttpHeaders): Headers {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(message.headers)) {
+  for (const [name, value] of Object.entries(raw)) {
     if (value === undefined) continue;
     for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
   }
@@ -45,7 +70,22 @@ export function createHttpClient(options: { maxSockets?: number } = {}): HttpCli
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
   const client = (request: WireRequest): Promise<WireResponse> =>
-    new Promise((resolve, reject) => {
+    new Promise((settle, fail) => {
+      if (request.signal.aborted) return fail(abortError(request.signal));
+      // The signal is listened to here and let go as soon as the call settles. Handed to
+      // http.request, it stayed tied to the request until the request's own close, and every
+      // call's request, socket listeners and closures lived on into the old generation.
+      const onAbort = () => outgoing.destroy(abortError(request.signal));
+      request.signal.addEventListener('abort', onAbort, { once: true });
+      const done = () => request.signal.removeEventListener('abort', onAbort);
+      const resolve = (response: WireResponse) => {
+        done();
+        settle(response);
+      };
+      const reject = (error: unknown) => {
+        done();
+        fail(error);
+      };
       const url = new URL(request.url);
       const secure = url.protocol === 'https:';
       const body = request.body === undefined ? undefined : Buffer.from(request.body);
@@ -54,7 +94,6 @@ export function createHttpClient(options: { maxSockets?: number } = {}): HttpCli
         method: request.method,
         headers: body ? { ...request.headers, 'content-length': String(body.length) } : request.headers,
         agent: secure ? httpsAgent : httpAgent,
-        signal: request.signal,
       });
       outgoing.once('error', reject);
       outgoing.once('response', (incoming) => {
@@ -70,17 +109,9 @@ export function createHttpClient(options: { maxSockets?: number } = {}): HttpCli
           chunks.push(chunk);
         });
         incoming.once('error', reject);
-        incoming.once('end', () => {
-          // Built when read: most answers are judged by their status and body alone.
-          let headers: Headers | undefined;
-          resolve({
-            status: incoming.statusCode ?? 0,
-            get headers() {
-              return (headers ??= headersOf(incoming));
-            },
-            body: Buffer.concat(chunks),
-          });
-        });
+        incoming.once('end', () =>
+          resolve(answer(incoming.statusCode ?? 0, incoming.headers, Buffer.concat(chunks))),
+        );
       });
       outgoing.end(body);
     });

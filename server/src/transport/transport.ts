@@ -144,8 +144,17 @@ export class Transport {
         cause: new NotSentError('circuit breaker open'),
       });
     }
-    const deadline = AbortSignal.timeout(this.options.deadlineMs);
-    const signal = context.signal ? AbortSignal.any([deadline, context.signal]) : deadline;
+    // A timer cleared when the call ends rather than AbortSignal.timeout: that signal stays alive
+    // for the whole deadline (its timer holds it through a WeakRef, which V8's young-generation
+    // collector treats as strong), and with it each call's request, socket listeners and closures,
+    // promoted into the old generation for a full collection to free.
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new DOMException('The provider call passed its deadline.', 'TimeoutError')),
+      this.options.deadlineMs,
+    );
+    timer.unref();
+    const signal = context.signal ? AbortSignal.any([deadline.signal, context.signal]) : deadline.signal;
     const started = performance.now();
     let attempt = 0;
     try {
@@ -181,7 +190,7 @@ export class Transport {
         throw error;
       }
       breaker.recordFailure();
-      const timedOut = deadline.aborted;
+      const timedOut = deadline.signal.aborted;
       this.count(call, timedOut ? 'timeout' : 'transport_error');
       this.options.logger.warn(
         {
@@ -194,6 +203,7 @@ export class Transport {
       );
       throw new LinkgateError('PROVIDER_UNAVAILABLE', undefined, { cause: error });
     } finally {
+      clearTimeout(timer);
       this.options.metrics.providerDuration.observe(
         { provider: call.provider, operation: call.operation },
         (performance.now() - started) / 1000,
