@@ -18,6 +18,9 @@ const JSON_WORDS = new Set(['null', 'true', 'false']);
 
 /** The forms a value takes inside a JSON log line (quotes, backslashes and controls escaped). */
 function formsOf(value: string): string[] {
+  // Only quotes, backslashes, controls and surrogates can read differently inside JSON.
+  // eslint-disable-next-line no-control-regex -- the control characters are what is looked for
+  if (!/["\\\u0000-\u001f\ud800-\udfff]/.test(value)) return [value];
   const escaped = JSON.stringify(value).slice(1, -1);
   return escaped === value ? [value] : [value, escaped];
 }

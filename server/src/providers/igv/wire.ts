@@ -1,4 +1,5 @@
-import { randomBytes, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { pooledRandomBytes } from '../../crypto/random-pool.ts';
 import { signRsaSha256 } from '../../crypto/rsa.ts';
 
 /**
@@ -20,7 +21,7 @@ export function igvCanonicalString(
 
 /** 32 hex characters: inside iGV's 6–32 alphanumeric range, 128 bits so it never repeats. */
 export function igvNonce(): string {
-  return randomBytes(16).toString('hex');
+  return pooledRandomBytes(16).toString('hex');
 }
 
 export interface IgvSignedHeaders {
