@@ -6,8 +6,8 @@ import { Worker } from 'node:worker_threads';
  * crosses its threshold, on the thread that commits: it copies the WAL into the database file and
  * waits for two fsyncs, which on a busy disk measured tens of milliseconds, every few hundred
  * commits, with every request of the process waiting behind it. Here a worker thread with its own
- * connection runs a PASSIVE checkpoint a few times a second: it never blocks the writer or the
- * readers, and the writer's COMMIT only appends to the WAL. The writer keeps a far higher automatic
+ * connection runs a PASSIVE checkpoint a few times a second when something was written: it never
+ * blocks the writer, and the writer's COMMIT only appends to the WAL. The writer keeps a far higher automatic
  * threshold as a bound on the WAL should the worker fall behind or stop.
  */
 
@@ -15,10 +15,26 @@ import { Worker } from 'node:worker_threads';
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+const { statSync } = require('node:fs');
 const database = new Database(workerData.path, { fileMustExist: true });
+// The WAL as last checkpointed: a checkpoint does not touch the WAL file, a commit does. A round
+// with nothing written since takes no lock at all; those locks made readers of a store that only
+// reads (every SSO launch) wait in SQLite's busy handler.
+let checkpointed = '';
+const walState = () => {
+  try {
+    const wal = statSync(workerData.path + '-wal');
+    return wal.mtimeMs + ':' + wal.size;
+  } catch {
+    return '';
+  }
+};
 const checkpoint = () => {
+  const state = walState();
+  if (state === checkpointed) return;
   try {
     database.pragma('wal_checkpoint(PASSIVE)');
+    checkpointed = state;
   } catch {
     // Busy or closing: the next round tries again, and the writer's own threshold still bounds the WAL.
   }
