@@ -12,7 +12,7 @@ import { buildPaymentRoutes } from './payment-routes.ts';
 import { buildWebhookRoutes } from './webhook-routes.ts';
 import type { Sessions } from '../sessions/sessions.ts';
 import type { SsoLaunches } from '../sso/launch.ts';
-import type { SessionRow } from '../store/store.ts';
+import type { StoredSession } from '../store/store.ts';
 import { apiKeyAuth, bearerToken, browserCors, jsonBody, route } from './middleware.ts';
 import { FailedAuthentications, limitPerIp, limitPerSession, type RateLimiter } from './rate-limit.ts';
 import type { StreamGate } from './stream-gate.ts';
@@ -20,7 +20,7 @@ import { parseBody, sessionBody, ssoBody } from './validation.ts';
 
 declare module 'express-serve-static-core' {
   interface Locals {
-    session?: SessionRow;
+    session?: StoredSession;
   }
 }
 

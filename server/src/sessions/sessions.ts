@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { DataKeyring } from '../crypto/sealed.ts';
 import { LinkgateError } from '../errors.ts';
 import type { BuyerProfile } from '../providers/types.ts';
-import type { SessionRow, Store } from '../store/store.ts';
+import type { StoredSession, Store } from '../store/store.ts';
 
 export const SESSION_TTL_MS = 15 * 60 * 1000;
 const TOKEN_PREFIX = 'lgs_';
@@ -55,7 +55,7 @@ export class Sessions {
   }
 
   /** Unknown tokens are UNAUTHENTICATED; expired or revoked ones SESSION_EXPIRED, so the page can renew. */
-  async authenticate(token: string | undefined): Promise<SessionRow> {
+  async authenticate(token: string | undefined): Promise<StoredSession> {
     if (token === undefined || !TOKEN_PATTERN.test(token)) throw new LinkgateError('UNAUTHENTICATED');
     const session = await this.store.getSession(hashToken(token));
     if (!session) throw new LinkgateError('UNAUTHENTICATED');
@@ -74,5 +74,11 @@ export class Sessions {
     const user = await this.store.getUser(merchantUserId);
     if (!user) throw new LinkgateError('NOT_FOUND');
     return JSON.parse(this.keyring.open(user.profileSealed, profileContext(merchantUserId))) as BuyerProfile;
+  }
+
+  /** The profile of an authenticated session's buyer, as it was read with the session. */
+  profileOf(session: StoredSession): BuyerProfile {
+    const sealed = session.profileSealed;
+    return JSON.parse(this.keyring.open(sealed, profileContext(session.merchantUserId))) as BuyerProfile;
   }
 }

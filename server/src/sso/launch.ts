@@ -3,7 +3,7 @@ import type { DataKeyring } from '../crypto/sealed.ts';
 import { LinkgateError } from '../errors.ts';
 import type { ProviderRegistry } from '../providers/registry.ts';
 import type { Sessions } from '../sessions/sessions.ts';
-import type { SessionRow, Store } from '../store/store.ts';
+import type { StoredSession, Store } from '../store/store.ts';
 import type { CallContext } from '../transport/transport.ts';
 
 export function accountContext(merchantUserId: string, provider: string): string {
@@ -25,11 +25,16 @@ export class SsoLaunches {
     },
   ) {}
 
-  async launch(providerId: string, session: SessionRow, path: string, context: CallContext): Promise<string> {
+  async launch(
+    providerId: string,
+    session: StoredSession,
+    path: string,
+    context: CallContext,
+  ): Promise<string> {
     const { registry, sessions, store, keyring, clock } = this.deps;
     const adapter = registry.resolve(providerId);
     if (!adapter.sso) throw new LinkgateError('NOT_FOUND', 'This provider has no sign-in pages.');
-    const buyer = await sessions.profile(session.merchantUserId);
+    const buyer = sessions.profileOf(session);
     const { redirectUrl, providerUserId } = await adapter.sso.launch(buyer, path, context);
     const sealing = accountContext(session.merchantUserId, adapter.id);
     const existing = await store.getProviderAccount(session.merchantUserId, adapter.id);

@@ -1,13 +1,6 @@
 import type { Kysely } from 'kysely';
 import { MOVED_LINK } from './events.ts';
-import {
-  ACCOUNT_COLUMNS,
-  LINK_COLUMNS,
-  PAYMENT_COLUMNS,
-  SESSION_COLUMNS,
-  USER_COLUMNS,
-  type Schema,
-} from './schema.ts';
+import { ACCOUNT_COLUMNS, LINK_COLUMNS, PAYMENT_COLUMNS, USER_COLUMNS, type Schema } from './schema.ts';
 import type { LinkRow, LinkStatus, PaymentRow, ProviderAccountRow, SessionRow, UserRow } from './store.ts';
 
 /*
@@ -53,8 +46,20 @@ export const insertSession = (db: Db, row: SessionRow) =>
     revoked_at: row.revokedAt,
   });
 
+/** A session with its buyer's sealed profile, in one lookup: a launch needs both. */
 export const session = (db: Db, tokenHash: string) =>
-  db.selectFrom('sessions').select(SESSION_COLUMNS).where('token_hash', '=', tokenHash);
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.merchant_user_id', 'sessions.merchant_user_id')
+    .select([
+      'sessions.token_hash as tokenHash',
+      'sessions.merchant_user_id as merchantUserId',
+      'sessions.created_at as createdAt',
+      'sessions.expires_at as expiresAt',
+      'sessions.revoked_at as revokedAt',
+      'users.profile_sealed as profileSealed',
+    ])
+    .where('sessions.token_hash', '=', tokenHash);
 
 export const revokeSessions = (db: Db, merchantUserId: string, at: number) =>
   db

@@ -97,14 +97,6 @@ export const USER_COLUMNS = [
   'updated_at as updatedAt',
 ] as const;
 
-export const SESSION_COLUMNS = [
-  'token_hash as tokenHash',
-  'merchant_user_id as merchantUserId',
-  'created_at as createdAt',
-  'expires_at as expiresAt',
-  'revoked_at as revokedAt',
-] as const;
-
 export const ACCOUNT_COLUMNS = [
   'merchant_user_id as merchantUserId',
   'provider',

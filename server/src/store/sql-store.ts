@@ -20,6 +20,7 @@ import type {
   PaymentStatus,
   ProviderAccountRow,
   SessionRow,
+  StoredSession,
   Store,
   UserRow,
 } from './store.ts';
@@ -105,7 +106,7 @@ export class SqlStore implements Store {
     await this.prepared.changes(queries.insertSession, row);
   }
 
-  async getSession(tokenHash: string): Promise<SessionRow | undefined> {
+  async getSession(tokenHash: string): Promise<StoredSession | undefined> {
     return this.prepared.first(queries.session, tokenHash);
   }
 
@@ -187,10 +188,9 @@ export class SqlStore implements Store {
   }
 
   /**
-   * On SQLite, notifications that arrive together are applied in one transaction (group commit):
-   * the file has one writer, and its COMMIT costs more than the work. Each still gets its own
-   * outcome once that transaction has committed. PostgreSQL runs one transaction per notification,
-   * several at once on its pool.
+   * On SQLite, notifications that arrive together share one transaction (group commit): the file
+   * has one writer, and its COMMIT costs more than the work. Each gets its own outcome once it has
+   * committed. PostgreSQL runs one transaction per notification, several at once on its pool.
    */
   async applyNotification(
     provider: string,

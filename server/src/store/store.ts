@@ -22,6 +22,11 @@ export interface SessionRow {
   revokedAt: number | null;
 }
 
+/** A session as read back, with its buyer's sealed profile from the same lookup. */
+export interface StoredSession extends SessionRow {
+  profileSealed: string;
+}
+
 export interface ProviderAccountRow {
   merchantUserId: string;
   provider: string;
@@ -184,7 +189,7 @@ export interface Store {
   getUser(merchantUserId: string): Promise<UserRow | undefined>;
 
   insertSession(row: SessionRow): Promise<void>;
-  getSession(tokenHash: string): Promise<SessionRow | undefined>;
+  getSession(tokenHash: string): Promise<StoredSession | undefined>;
   /** Revokes every live session of one buyer; returns how many were revoked. */
   revokeSessions(merchantUserId: string, at: number): Promise<number>;
   /** Removes sessions that expired before the given time; returns how many. */

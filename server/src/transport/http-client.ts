@@ -27,7 +27,7 @@ export class ResponseTooLargeError extends Error {
 }
 
 /**
- * An answer whose Headers are built when first read (only VodaPay's verification reads them). Made
+ * An answer whose Headers are built when first read (few providers' checks read them). Made
  * here, apart from the request's closures, so that what it keeps is the raw header object and not
  * the response, its socket listeners and the call's closures: an answer held a little longer
  * would otherwise carry all of those into V8's old generation.

@@ -294,10 +294,10 @@ describe('faults inside a route (SECURITY 29)', () => {
   it('turns an unexpected exception into INTERNAL and keeps serving', async () => {
     const store = new SqliteStore(':memory:');
     let explode = false;
-    const original = store.getUser.bind(store);
-    store.getUser = async (id: string) => {
-      if (explode) throw new Error('disk on fire: SELECT * FROM users');
-      return original(id);
+    const original = store.getProviderAccount.bind(store);
+    store.getProviderAccount = async (id: string, provider: string) => {
+      if (explode) throw new Error('disk on fire: SELECT * FROM provider_accounts');
+      return original(id, provider);
     };
     h = await startHarness({ store });
     const token = await h.session();

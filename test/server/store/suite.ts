@@ -47,7 +47,7 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       await store.close();
     });
 
-    it('stores sessions by hash, revokes live ones and deletes expired ones', async () => {
+    it("stores sessions by hash, reads each with its buyer's sealed profile, revokes live ones and deletes expired ones", async () => {
       const store = await open();
       await store.upsertUser(user('u2'));
       await store.insertSession({
@@ -70,7 +70,11 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
         createdAt: 1,
         expiresAt: 5000,
         revokedAt: null,
+        profileSealed: user('u2').profileSealed,
       });
+      // The profile is the user's as it stands now, not as it was when the session began.
+      await store.upsertUser({ ...user('u2'), profileSealed: 'v1.renewed', updatedAt: 3000 });
+      expect((await store.getSession('h1'))?.profileSealed).toBe('v1.renewed');
       expect(await store.revokeSessions('u2', 100)).toBe(1);
       expect((await store.getSession('h1'))?.revokedAt).toBe(100);
       expect(await store.deleteExpiredSessions(100)).toBe(1);
@@ -208,7 +212,11 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       await store.insertSession({ ...session, revokedAt: null });
       expect(await store.getUser('u-time')).toEqual(user('u-time', now));
       const stored = await store.getSession('h-time');
-      expect(stored).toEqual({ ...session, revokedAt: null });
+      expect(stored).toEqual({
+        ...session,
+        revokedAt: null,
+        profileSealed: user('u-time', now).profileSealed,
+      });
       expect(typeof stored?.expiresAt).toBe('number');
       await store.close();
     });
