@@ -4,10 +4,8 @@
  * warm-up, for `rounds` rounds. CPU time per request depends far less on what else the machine runs
  * than a rate does, so this is how a change to the SSO path is measured before and after.
  */
-import type { ProcessStats } from './ipc.ts';
 import { closedLoop, sender } from './load.ts';
-import { threadCpu } from './proc.ts';
-import { startRig } from './rig.ts';
+import { cpuSnapshot, startRig } from './rig.ts';
 
 const requests = Number(process.argv[2] ?? 20_000);
 const rounds = Number(process.argv[3] ?? 3);
@@ -15,31 +13,18 @@ const rig = await startRig();
 const target = sender(rig.sso, 64);
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 
-async function snapshot() {
-  const [bff, upstream] = await Promise.all([
-    rig.bff.call<ProcessStats>('stats'),
-    rig.upstream.call<ProcessStats>('stats'),
-  ]);
-  const own = process.cpuUsage();
-  return {
-    bff: bff.cpuMicros,
-    main: threadCpu(rig.bff.process.pid!)?.get('main') ?? Number.NaN,
-    upstream: upstream.cpuMicros,
-    load: own.user + own.system,
-  };
-}
-
 try {
   await closedLoop(target, { concurrency: 32, requests: 5_000, durationMs: 120_000 });
   for (let round = 0; round < rounds; round += 1) {
-    const before = await snapshot();
+    const before = await cpuSnapshot(rig);
     const run = await closedLoop(target, { concurrency: 32, requests, durationMs: 300_000 });
-    const after = await snapshot();
-    const per = (key: keyof typeof before) => (after[key] - before[key]) / run.completed;
+    const after = await cpuSnapshot(rig);
+    const per = (key: 'bff' | 'bffMain' | 'upstream' | 'load') =>
+      ((after[key] ?? Number.NaN) - (before[key] ?? Number.NaN)) / run.completed;
     process.stdout.write(
       `round ${round + 1}: ${int(run.completed)} requests at ${int(run.rate)}/s, ${run.errors} errors; ` +
-        `CPU µs per request: BFF ${int(per('bff'))} (main thread ${int(per('main'))}, other threads ` +
-        `${int(per('bff') - per('main'))}), upstream ${int(per('upstream'))}, load generator ${int(per('load'))}\n`,
+        `CPU µs per request: BFF ${int(per('bff'))} (main thread ${int(per('bffMain'))}, other threads ` +
+        `${int(per('bff') - per('bffMain'))}), upstream ${int(per('upstream'))}, load generator ${int(per('load'))}\n`,
     );
   }
 } finally {

@@ -8,8 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BffReady, BffSetup } from './bff-child.ts';
-import { startChild, type Child } from './ipc.ts';
+import { startChild, type Child, type ProcessStats } from './ipc.ts';
 import type { Target } from './load.ts';
+import { machineCpu, threadCpu } from './proc.ts';
 import type { UpstreamSetup } from './upstream-child.ts';
 
 export const SHOP_ORIGIN = 'https://shop.example';
@@ -89,4 +90,29 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     await close();
     throw error;
   }
+}
+
+/** CPU time so far of the rig's three processes, the BFF's main thread apart, and of the machine. */
+export interface CpuSnapshot {
+  bff: number;
+  bffMain: number | undefined;
+  upstream: number;
+  /** This process: the load generator. */
+  load: number;
+  machine: { busy: number; total: number } | undefined;
+}
+
+export async function cpuSnapshot(rig: Rig): Promise<CpuSnapshot> {
+  const [bff, upstream] = await Promise.all([
+    rig.bff.call<ProcessStats>('stats'),
+    rig.upstream.call<ProcessStats>('stats'),
+  ]);
+  const own = process.cpuUsage();
+  return {
+    bff: bff.cpuMicros,
+    bffMain: threadCpu(rig.bff.process.pid!)?.get('main'),
+    upstream: upstream.cpuMicros,
+    load: own.user + own.system,
+    machine: machineCpu(),
+  };
 }

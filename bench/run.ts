@@ -6,8 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import type { ProcessStats } from './ipc.ts';
 import { closedLoop, openLoop, sender, type ClosedLoopResult, type Failures, type Sender } from './load.ts';
-import { machineCpu, threadCpu } from './proc.ts';
-import { startRig, type Rig } from './rig.ts';
+import { machineCpu } from './proc.ts';
+import { cpuSnapshot, startRig, type CpuSnapshot } from './rig.ts';
 import { measureSignRate, type SignRate } from './sign-rate.ts';
 import { measureStart, median } from './start-time.ts';
 import { measureWidget } from './widget-size.ts';
@@ -53,30 +53,6 @@ const round = (value: number, digits: number) => Number(value.toFixed(digits));
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const int = (value: number) => Math.round(value).toLocaleString('en-US');
 const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
-
-/** CPU time of the three processes (and of the rest of the machine) over a phase. */
-interface CpuSnapshot {
-  bff: number;
-  bffMain: number | undefined;
-  upstream: number;
-  load: number;
-  machine: { busy: number; total: number } | undefined;
-}
-
-async function cpuSnapshot(rig: Rig): Promise<CpuSnapshot> {
-  const [bff, upstream] = await Promise.all([
-    rig.bff.call<ProcessStats>('stats'),
-    rig.upstream.call<ProcessStats>('stats'),
-  ]);
-  const own = process.cpuUsage();
-  return {
-    bff: bff.cpuMicros,
-    bffMain: threadCpu(rig.bff.process.pid!)?.get('main'),
-    upstream: upstream.cpuMicros,
-    load: own.user + own.system,
-    machine: machineCpu(),
-  };
-}
 
 interface CpuUse {
   /** CPU microseconds per SSO request. */

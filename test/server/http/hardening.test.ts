@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLink } from '../support/codegrant.ts';
 import { BUYER, SHOP_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
+import { chunked } from '../support/bodies.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -87,15 +88,6 @@ describe('the JSON body reader, to the byte (SECURITY 10)', () => {
       },
       body,
       ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
-    });
-  /** The same text sent in 1,000-byte chunks with no Content-Length. */
-  const chunked = (text: string) =>
-    new ReadableStream({
-      start(controller) {
-        for (let i = 0; i < text.length; i += 1_000)
-          controller.enqueue(Buffer.from(text.slice(i, i + 1_000)));
-        controller.close();
-      },
     });
   const messageOf = async (answer: Response) => ((await answer.json()) as any).error?.message;
 

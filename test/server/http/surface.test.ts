@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../../server/src/store/sqlite.ts';
 import { BUYER, SHOP_ORIGIN, startHarness, type Harness } from '../support/harness.ts';
+import { chunked } from '../support/bodies.ts';
 
 let h: Harness;
 afterEach(async () => {
@@ -154,14 +155,6 @@ describe('strict bodies (SECURITY 10)', () => {
     };
     const send = (body: BodyInit, more: Record<string, string> = {}, init: object = {}) =>
       fetch(h.url + SSO, { method: 'POST', headers: { ...headers, ...more }, body, ...init });
-    const chunked = (text: string) =>
-      new ReadableStream({
-        start(controller) {
-          for (let i = 0; i < text.length; i += 1_000)
-            controller.enqueue(Buffer.from(text.slice(i, i + 1_000)));
-          controller.close();
-        },
-      });
     const errorOf = async (answer: Response) => [
       answer.status,
       ((await answer.json()) as any).error?.message,
