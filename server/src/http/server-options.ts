@@ -3,8 +3,8 @@ import type { Express } from 'express';
 
 /** A constructor that builds what `base` builds, with `prototype` as the instances' prototype. */
 function bornWith<T>(base: T, prototype: object): T {
-  function Born(...args: unknown[]): object {
-    return Reflect.construct(base as new (...a: unknown[]) => object, args, Born);
+  function Born(this: object, ...args: unknown[]): void {
+    (base as (...a: unknown[]) => void).apply(this, args);
   }
   Born.prototype = prototype;
   return Born as T;
