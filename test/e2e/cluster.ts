@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startProxy, type Proxy } from './proxy.ts';
+import { admin } from '../server/support/postgres.ts';
 
 /*
  * Several Linkgate instances as a merchant runs them: real processes on loopback, one shared
@@ -36,16 +37,6 @@ export async function postgresForTests(): Promise<{ url: string; skip?: string }
     return { url, skip: why };
   } finally {
     await client.end().catch(() => undefined);
-  }
-}
-
-async function admin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
   }
 }
 
@@ -133,7 +124,7 @@ export interface Cluster {
 export async function startCluster(postgresUrl: string, options: ClusterOptions): Promise<Cluster> {
   const scratch = mkdtempSync(join(tmpdir(), 'linkgate-instances-'));
   const database = `lg_e2e_${randomBytes(6).toString('hex')}`;
-  await admin(postgresUrl, (c) => c.query(`CREATE DATABASE ${database}`));
+  await admin((c) => c.query(`CREATE DATABASE ${database}`), postgresUrl);
   const databaseUrl = Object.assign(new URL(postgresUrl), { pathname: `/${database}` }).toString();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const [sandboxPort, proxyPort, ...ports] = await Promise.all(
@@ -225,7 +216,7 @@ export async function startCluster(postgresUrl: string, options: ClusterOptions)
         await exited;
       }
       await pool.end();
-      await admin(postgresUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`), postgresUrl);
       rmSync(scratch, { recursive: true, force: true });
     },
   };

@@ -1,42 +1,22 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../../server/src/http/rate-limit.ts';
 import { LinkEvents } from '../../../server/src/links/events.ts';
 import type { PostgresCoordination } from '../../../server/src/store/postgres-coordination.ts';
 import { PostgresStore } from '../../../server/src/store/postgres.ts';
 import { FakeClock } from '../support/clock.ts';
+import { admin, postgresUnreachable, postgresUrl, TestSchemas } from '../support/postgres.ts';
 
 /* What instances share through PostgreSQL: status changes, launch counts, one-at-a-time work. */
 
-const givenUrl = process.env['LINKGATE_TEST_POSTGRES_URL'];
-const url = givenUrl ?? 'postgres://postgres@127.0.0.1:5432/test';
-const ci = process.env['CI'];
-const required = givenUrl !== undefined || (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false');
-const schemas: string[] = [];
+const url = postgresUrl;
+const schemas = new TestSchemas('lg_inst');
 const stores: PostgresStore[] = [];
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const unreachable = await admin((c) => c.query('SELECT 1')).then(
-  () => undefined,
-  (error: unknown) => (error instanceof Error ? error.message || error.name : String(error)),
-);
-if (unreachable !== undefined && required) throw new Error(`PostgreSQL is required: ${unreachable}`);
+const unreachable = await postgresUnreachable('PostgreSQL instance tests');
 
 /** Instances on one fresh schema: each its own store, as separate processes would have. */
 async function instances(count: number): Promise<PostgresStore[]> {
-  const schema = `lg_inst_${randomBytes(6).toString('hex')}`;
-  schemas.push(schema);
-  await admin((c) => c.query(`CREATE SCHEMA ${schema}`));
+  const schema = await schemas.fresh();
   const opened = Array.from({ length: count }, () => new PostgresStore(url, { schema }));
   await Promise.all(opened.map((store) => store.migrate()));
   stores.push(...opened);
@@ -57,9 +37,7 @@ function calls(count: number, ms = 5_000): { hit(): void; done: Promise<void> } 
 if (unreachable === undefined) {
   afterAll(async () => {
     await Promise.all(stores.map((store) => store.close()));
-    await admin(async (c) => {
-      for (const schema of schemas) await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    });
+    await schemas.dropAll();
   });
 
   describe('status changes between instances (LISTEN/NOTIFY)', () => {
@@ -154,9 +132,6 @@ if (unreachable === undefined) {
     });
   });
 } else {
-  console.log(
-    `PostgreSQL instance tests skipped: no server at ${url} (${unreachable}); set CI=1 to require it`,
-  );
   describe.skip('instances on PostgreSQL', () => {
     it('needs a PostgreSQL server', () => undefined);
   });

@@ -1,25 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../../server/src/store/postgres.ts';
 import { SqliteStore } from '../../../server/src/store/sqlite.ts';
 import { outboxSuite, refuseEventsOnPostgres, refuseEventsOnSqlite } from './outbox-suite.ts';
+import { postgresUnreachable, postgresUrl, TestSchemas } from '../support/postgres.ts';
 
-const givenUrl = process.env['LINKGATE_TEST_POSTGRES_URL'];
-const url = givenUrl ?? 'postgres://postgres@127.0.0.1:5432/test';
-const ci = process.env['CI'];
-const required = givenUrl !== undefined || (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false');
-const schemas: string[] = [];
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const url = postgresUrl;
+const schemas = new TestSchemas('lg_outbox');
 
 outboxSuite(
   'SQLite',
@@ -31,30 +18,17 @@ outboxSuite(
   refuseEventsOnSqlite,
 );
 
-const unreachable = await admin((c) => c.query('SELECT 1')).then(
-  () => undefined,
-  (error: unknown) => (error instanceof Error ? error.message || error.name : String(error)),
-);
-if (unreachable !== undefined && required) throw new Error(`PostgreSQL is required: ${unreachable}`);
-
-async function freshSchema(): Promise<string> {
-  const schema = `lg_outbox_${randomBytes(6).toString('hex')}`;
-  schemas.push(schema);
-  await admin((c) => c.query(`CREATE SCHEMA ${schema}`));
-  return schema;
-}
+const unreachable = await postgresUnreachable('PostgreSQL outbox suite');
 
 if (unreachable === undefined) {
   afterAll(async () => {
-    await admin(async (c) => {
-      for (const schema of schemas) await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    });
+    await schemas.dropAll();
   });
 
   outboxSuite(
     'PostgreSQL',
     async () => {
-      const store = new PostgresStore(url, { schema: await freshSchema() });
+      const store = new PostgresStore(url, { schema: await schemas.fresh() });
       await store.migrate();
       return store;
     },
@@ -63,7 +37,7 @@ if (unreachable === undefined) {
 
   describe('PostgreSQL outbox between instances', () => {
     it('skips events another instance holds, without waiting for it', async () => {
-      const schema = await freshSchema();
+      const schema = await schemas.fresh();
       const store = new PostgresStore(url, { schema });
       await store.migrate();
       store.outbox.enable();

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLinkgate, type Linkgate } from '../../../server/src/app.ts';
 import { PostgresStore } from '../../../server/src/store/postgres.ts';
@@ -7,31 +5,15 @@ import { createHttpClient, type WireRequest } from '../../../server/src/transpor
 import { collectingLogger } from '../support/logs.ts';
 import { testConfig } from '../support/harness.ts';
 import { newWebhookSecret, startReceiver, verifyStandardWebhook } from '../support/webhooks.ts';
+import { postgresUnreachable, postgresUrl, TestSchemas } from '../support/postgres.ts';
 
 /* Two instances on one PostgreSQL share the outbox: every event is delivered, and once. */
 
-const givenUrl = process.env['LINKGATE_TEST_POSTGRES_URL'];
-const url = givenUrl ?? 'postgres://postgres@127.0.0.1:5432/test';
-const ci = process.env['CI'];
-const required = givenUrl !== undefined || (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false');
-const schemas: string[] = [];
+const url = postgresUrl;
+const schemas = new TestSchemas('lg_hooks');
 const EVENTS = 1_000;
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-const unreachable = await admin((c) => c.query('SELECT 1')).then(
-  () => undefined,
-  (error: unknown) => (error instanceof Error ? error.message || error.name : String(error)),
-);
-if (unreachable !== undefined && required) throw new Error(`PostgreSQL is required: ${unreachable}`);
+const unreachable = await postgresUnreachable('PostgreSQL webhook instances test');
 
 /** Writes `count` link.linked events through the store, as state changes on `store` would. */
 async function writeEvents(store: PostgresStore, prefix: string, count: number): Promise<void> {
@@ -73,16 +55,12 @@ function countingHttp() {
 
 if (unreachable === undefined) {
   afterAll(async () => {
-    await admin(async (c) => {
-      for (const schema of schemas) await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    });
+    await schemas.dropAll();
   });
 
   describe('webhooks from two instances on PostgreSQL', () => {
     it(`delivers ${EVENTS} events exactly once each to a receiver counting by webhook-id`, async () => {
-      const schema = `lg_hooks_${randomBytes(6).toString('hex')}`;
-      schemas.push(schema);
-      await admin((c) => c.query(`CREATE SCHEMA ${schema}`));
+      const schema = await schemas.fresh();
       const stores = [new PostgresStore(url, { schema }), new PostgresStore(url, { schema })];
       await Promise.all(stores.map((store) => store.migrate()));
       for (const store of stores) store.outbox.enable();
