@@ -9,6 +9,7 @@ import { GroupCommit } from '../../../server/src/store/group-commit.ts';
 import { SqliteStore } from '../../../server/src/store/sqlite.ts';
 import type { LinkRow, LinkStatus, NotifiedChange } from '../../../server/src/store/store.ts';
 import { databaseOf } from './outbox-suite.ts';
+import { linkRow } from '../support/rows.ts';
 
 /*
  * Group commit of notifications on SQLite: what arrives together shares one transaction, and every
@@ -132,25 +133,7 @@ describe('GroupCommit', () => {
 const user = { merchantUserId: 'u1', profileSealed: 'v1.x', createdAt: 1, updatedAt: 1 };
 
 function link(id: string): LinkRow {
-  return {
-    linkId: id,
-    merchantUserId: 'u1',
-    provider: 'pingpong',
-    wallet: 'AlipayHK',
-    status: 'pending',
-    requestId: `req-${id}`,
-    stateHash: null,
-    stateUsedAt: null,
-    origin: 'https://shop.example',
-    returnTo: null,
-    tokenSealed: null,
-    errorCode: null,
-    createdAt: 1,
-    updatedAt: 1,
-    expiresAt: 1_000_000,
-    providerRef: null,
-    locale: null,
-  };
+  return linkRow(id);
 }
 
 const change = (id: string, status: LinkStatus): NotifiedChange => ({

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { LinkRow, PaymentRow, Store } from '../../../server/src/store/store.ts';
+import { linkRow } from '../support/rows.ts';
 
 /* The transactional outbox, the same on SQLite and PostgreSQL. */
 
@@ -12,25 +13,7 @@ export function databaseOf(store: Store): Kysely<unknown> {
 const user = (id: string) => ({ merchantUserId: id, profileSealed: 'v1.x', createdAt: 1, updatedAt: 1 });
 
 function link(id: string, merchantUserId: string, status: LinkRow['status'] = 'pending'): LinkRow {
-  return {
-    linkId: id,
-    merchantUserId,
-    provider: 'pingpong',
-    wallet: 'AlipayHK',
-    status,
-    requestId: `req-${id}`,
-    stateHash: `state-${id}`,
-    stateUsedAt: null,
-    origin: 'https://shop.example',
-    returnTo: null,
-    tokenSealed: null,
-    errorCode: null,
-    createdAt: 1,
-    updatedAt: 1,
-    expiresAt: 1_000,
-    providerRef: null,
-    locale: null,
-  };
+  return linkRow(id, { merchantUserId, status, stateHash: `state-${id}`, expiresAt: 1_000 });
 }
 
 function payment(id: string, merchantUserId: string): PaymentRow {

@@ -4,6 +4,7 @@ import { PostgresStore } from '../../../server/src/store/postgres.ts';
 import { SqliteStore } from '../../../server/src/store/sqlite.ts';
 import { outboxSuite, refuseEventsOnPostgres, refuseEventsOnSqlite } from './outbox-suite.ts';
 import { postgresUnreachable, postgresUrl, TestSchemas } from '../support/postgres.ts';
+import { linkRow } from '../support/rows.ts';
 
 const url = postgresUrl;
 const schemas = new TestSchemas('lg_outbox');
@@ -43,25 +44,7 @@ if (unreachable === undefined) {
       store.outbox.enable();
       await store.upsertUser({ merchantUserId: 'u1', profileSealed: 'v1.x', createdAt: 1, updatedAt: 1 });
       for (let i = 0; i < 6; i += 1) {
-        await store.insertLink({
-          linkId: `l${i}`,
-          merchantUserId: 'u1',
-          provider: 'pingpong',
-          wallet: null,
-          status: 'pending',
-          requestId: `r${i}`,
-          stateHash: null,
-          stateUsedAt: null,
-          origin: 'https://shop.example',
-          returnTo: null,
-          tokenSealed: null,
-          errorCode: null,
-          createdAt: 1,
-          updatedAt: 1,
-          expiresAt: 10_000,
-          providerRef: null,
-          locale: null,
-        });
+        await store.insertLink(linkRow(`l${i}`, { wallet: null, requestId: `r${i}`, expiresAt: 10_000 }));
         await store.transitionLink(`l${i}`, ['pending'], 'linked', 10 + i);
       }
       // Another instance is in the middle of claiming the two oldest events.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkRow, Store } from '../../../server/src/store/store.ts';
 import { raceCases } from './races.ts';
+import { linkRow } from '../support/rows.ts';
 
 /** One behaviour suite every store passes unchanged: SQLite here, PostgreSQL for several instances. */
 export function storeSuite(name: string, open: () => Promise<Store>): void {
@@ -126,26 +127,8 @@ export function storeSuite(name: string, open: () => Promise<Store>): void {
       await store.close();
     });
 
-    const link = (id: string, user: string, extra: Partial<LinkRow> = {}): LinkRow => ({
-      linkId: id,
-      merchantUserId: user,
-      provider: 'pingpong',
-      wallet: 'AlipayHK',
-      providerRef: null,
-      locale: null,
-      status: 'pending',
-      requestId: `req-${id}`,
-      stateHash: `state-${id}`,
-      stateUsedAt: null,
-      origin: 'https://shop.example',
-      returnTo: null,
-      tokenSealed: null,
-      errorCode: null,
-      createdAt: 1,
-      updatedAt: 1,
-      expiresAt: 1000,
-      ...extra,
-    });
+    const link = (id: string, user: string, extra: Partial<LinkRow> = {}): LinkRow =>
+      linkRow(id, { merchantUserId: user, stateHash: `state-${id}`, expiresAt: 1000, ...extra });
 
     it('consumes a return state once, and only for its own provider', async () => {
       const store = await open();

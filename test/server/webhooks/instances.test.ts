@@ -6,6 +6,7 @@ import { collectingLogger } from '../support/logs.ts';
 import { testConfig } from '../support/harness.ts';
 import { newWebhookSecret, startReceiver, verifyStandardWebhook } from '../support/webhooks.ts';
 import { postgresUnreachable, postgresUrl, TestSchemas } from '../support/postgres.ts';
+import { linkRow } from '../support/rows.ts';
 
 /* Two instances on one PostgreSQL share the outbox: every event is delivered, and once. */
 
@@ -20,25 +21,14 @@ async function writeEvents(store: PostgresStore, prefix: string, count: number):
   await store.upsertUser({ merchantUserId: prefix, profileSealed: 'v1.x', createdAt: 1, updatedAt: 1 });
   for (let i = 0; i < count; i += 1) {
     const linkId = `lnk_${prefix}_${i}`;
-    await store.insertLink({
-      linkId,
-      merchantUserId: prefix,
-      provider: 'pingpong',
-      wallet: null,
-      status: 'pending',
-      requestId: `${prefix}-${i}`,
-      stateHash: null,
-      stateUsedAt: null,
-      origin: 'https://shop.example',
-      returnTo: null,
-      tokenSealed: null,
-      errorCode: null,
-      createdAt: 1,
-      updatedAt: 1,
-      expiresAt: Date.now() + 60_000,
-      providerRef: null,
-      locale: null,
-    });
+    await store.insertLink(
+      linkRow(linkId, {
+        merchantUserId: prefix,
+        wallet: null,
+        requestId: `${prefix}-${i}`,
+        expiresAt: Date.now() + 60_000,
+      }),
+    );
     await store.transitionLink(linkId, ['pending'], 'linked', Date.now());
   }
 }
