@@ -1,18 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, recordRoundTrips, startDemo, type Demo } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { recordRoundTrips, type Demo, withDemoAndBrowser } from './support.ts';
 
 let demo: Demo;
 let browser: Browser;
 
-beforeAll(async () => {
-  demo = await startDemo();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (demo && demo.process.exitCode === null) await demo.stop();
+withDemoAndBrowser((started, launched) => {
+  demo = started;
+  browser = launched;
 });
 
 async function shop(buyer: string, init?: () => void): Promise<Page> {

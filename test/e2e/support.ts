@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 // @ts-expect-error: a plain .mjs helper shared with the test runner scripts
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
 
@@ -84,4 +85,22 @@ export function recordRoundTrips(figures: { perClick?: number; perConnect?: numb
   const file = join(ROOT, 'bench/round-trips.json');
   const current = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
   writeFileSync(file, `${JSON.stringify({ ...current, ...figures }, null, 2)}\n`);
+}
+
+/**
+ * One demo process and one Chromium for a test file: started before its tests, each handed to
+ * `use`, and stopped after them.
+ */
+export function withDemoAndBrowser(use: (demo: Demo, browser: Browser) => void): void {
+  let demo: Demo | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    demo = await startDemo();
+    browser = await launchChromium();
+    use(demo, browser);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (demo && demo.process.exitCode === null) await demo.stop();
+  });
 }

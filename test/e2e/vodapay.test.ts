@@ -1,20 +1,15 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, startDemo, type Demo } from './support.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Demo, withDemoAndBrowser } from './support.ts';
 import { expectState, Observed, openShop, queueFault, unlinkEveryone } from './wallets.ts';
 
 let demo: Demo;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-beforeAll(async () => {
-  demo = await startDemo();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (demo && demo.process.exitCode === null) await demo.stop();
+withDemoAndBrowser((started, launched) => {
+  demo = started;
+  browser = launched;
 });
 
 beforeEach(async () => {
